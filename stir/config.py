@@ -1,0 +1,55 @@
+"""Where things live and which loopback ports the embedded stack uses.
+
+Every value can be overridden from the environment so the same code points at real
+servers (docker-compose or production) without edits.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = Path(os.environ.get("STIR_DBT_PROJECT_DIR", REPO_ROOT / "gcc_social"))
+DBT_PROFILES_DIR = Path(os.environ.get("STIR_DBT_PROFILES_DIR", DBT_PROJECT_DIR))
+DBT_TARGET = os.environ.get("STIR_DBT_TARGET", "dev")
+DAGS_DIR = REPO_ROOT / "dags"
+PLUGINS_DIR = REPO_ROOT / "plugins"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def stir_home() -> Path:
+    """State of the embedded stack: data dirs, pid files, logs, keys, exported env."""
+    return Path(_env("STIR_HOME", str(REPO_ROOT / ".stir")))
+
+
+@dataclass(frozen=True)
+class Ports:
+    clickhouse_http: int = int(_env("STIR_CH_PORT", "8123"))
+    s3: int = int(_env("STIR_S3_PORT", "9000"))
+    postgres: int = int(_env("STIR_PG_PORT", "5432"))
+    ssh: int = int(_env("STIR_SSH_PORT", "2222"))
+    sidecar: int = int(_env("STIR_SIDECAR_PORT", "8765"))
+    airflow_api: int = int(_env("STIR_AIRFLOW_PORT", "8080"))
+
+
+PORTS = Ports()
+HOST = _env("STIR_HOST", "127.0.0.1")
+
+# Names kept from the original so its operators recognise them.
+CLICKHOUSE_CONN_ID = "clickhouse_gcc"
+POSTGRES_CONN_ID = "prod_pg"
+SSH_CONN_ID = "ssh_prod_pg"
+SLACK_CONN_ID = "slack_failure"
+AWS_CONN_ID = "aws_gcc"
+SCRAPE_API_CONN_ID = "beat_scrape_api"
+MEDIA_HTTP_CONN_ID = "media_cdn"
+
+S3_BUCKET = _env("STIR_S3_BUCKET", "gcc-social-data")
+S3_PREFIX = _env("STIR_S3_PREFIX", "data-pipeline/tmp")
+PG_DATABASE = _env("STIR_PG_DATABASE", "beat")
+DBT_SCHEMA = "dbt"  # ClickHouse database the marts live in, as in the original (dbt.mart_leaderboard)
