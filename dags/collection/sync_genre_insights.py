@@ -1,0 +1,41 @@
+"""# sync_genre_insights
+
+Genre (category) pages: overview, language/country splits, top creators and hashtags.
+
+Syncs (ClickHouse mart -> PostgreSQL table): `mart_genre_overview` -> `genre_overview`, `mart_genre_language` -> `genre_language`, `mart_genre_country` -> `genre_country`, `mart_genre_top_creators` -> `genre_top_creators`, `mart_genre_hashtags` -> `genre_hashtags`, `mart_genre_youtube_overview` -> `genre_youtube_overview`.
+
+Schedule `0 0 * * *` UTC, dagrun timeout 90 min, one run at a time.
+
+## Triage
+
+Impact: the app keeps serving the previous snapshot (the swap is atomic; nothing half-loaded is ever live).
+
+1. `SyncRefused` in the Slack message: the guard refused the swap and says why. Shrunk below the ratio: check the mart in ClickHouse (`SELECT count() FROM dbt.<mart>`); if the shrink is genuine, trigger the DAG with conf `{"allow_shrink": true}`. Count mismatch or empty: the export or download was cut; just re-run.
+2. export failed: ClickHouse or S3 is down, or the mart does not exist yet (its dbt tier has not run).
+3. download failed: SSH to the PostgreSQL host or S3 access from it.
+4. load failed on a lock: another sync of the same table is running or a long transaction holds the table; it retries by itself, re-run later.
+5. Wrong data went live: `stir rollback <table>` restores the previous snapshot.
+"""
+
+# The DAG processor imports the airflow.* modules a DAG file names into its parent process
+# (parsing_pre_import_modules), so each parse of this file doesn't pay for them again.
+import airflow.providers.ssh.operators.ssh  # noqa: F401
+import airflow.providers.standard.operators.python  # noqa: F401
+
+from stir.airflow.syncdag import SyncPair, sync_dag
+
+dag = sync_dag(
+    dag_id="sync_genre_insights",
+    schedule="0 0 * * *",
+    timeout_minutes=90,
+    doc_md=__doc__,
+    category="collection_sync",
+    pairs=[
+        SyncPair(mart="mart_genre_overview", table="genre_overview"),
+        SyncPair(mart="mart_genre_language", table="genre_language"),
+        SyncPair(mart="mart_genre_country", table="genre_country"),
+        SyncPair(mart="mart_genre_top_creators", table="genre_top_creators"),
+        SyncPair(mart="mart_genre_hashtags", table="genre_hashtags"),
+        SyncPair(mart="mart_genre_youtube_overview", table="genre_youtube_overview"),
+    ],
+)

@@ -1,0 +1,30 @@
+"""# dbt_recent_scl
+
+Scrape-request logs and freshness: is scraping healthy right now? `dbt run --select tag:recent_scl` excluding tag:deprecated, tag:post_ranker, tag:core.
+
+Schedule `*/5 * * * *` UTC, dagrun timeout 90 min, one run at a time.
+
+## Triage
+
+Impact: Scrape monitoring goes blind; scrape-request DAGs keep working on stale exclusions.
+
+1. Open the failed task's log: dbt prints the failing model and the ClickHouse error.
+2. ClickHouse down/unreachable (connection refused, timeouts): fix the server; the next run catches up (catchup is off, runs do not pile up).
+3. A model's SQL fails: fix it, or tag it `deprecated` to drop it from every tier until fixed.
+4. dagrun_timeout hit: look for the slowest model in the log; do not re-run during the 19:00-22:00 batch.
+5. Re-run with *Clear* on the task once fixed.
+"""
+
+# The DAG processor imports the airflow.* modules a DAG file names into its parent process
+# (parsing_pre_import_modules), so each parse of this file doesn't pay for them again.
+import airflow.providers.standard.operators.python  # noqa: F401
+
+from stir.airflow.dbt import dbt_tier_dag
+
+dag = dbt_tier_dag(
+    tier="recent_scl",
+    dag_id="dbt_recent_scl",
+    schedule="*/5 * * * *",
+    timeout_minutes=90,
+    doc_md=__doc__,
+)

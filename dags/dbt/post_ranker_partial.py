@@ -1,0 +1,30 @@
+"""# post_ranker_partial
+
+Post ranking for profiles whose posts changed in the last hours. `dbt run --select tag:post_ranker_partial` excluding tag:deprecated, tag:core.
+
+Schedule `*/15 * * * *` UTC, dagrun timeout 90 min, one run at a time.
+
+## Triage
+
+Impact: Recently scraped profiles keep old post ranks until the next full post_ranker.
+
+1. Open the failed task's log: dbt prints the failing model and the ClickHouse error.
+2. ClickHouse down/unreachable (connection refused, timeouts): fix the server; the next run catches up (catchup is off, runs do not pile up).
+3. A model's SQL fails: fix it, or tag it `deprecated` to drop it from every tier until fixed.
+4. dagrun_timeout hit: look for the slowest model in the log; do not re-run during the 19:00-22:00 batch.
+5. Re-run with *Clear* on the task once fixed.
+"""
+
+# The DAG processor imports the airflow.* modules a DAG file names into its parent process
+# (parsing_pre_import_modules), so each parse of this file doesn't pay for them again.
+import airflow.providers.standard.operators.python  # noqa: F401
+
+from stir.airflow.dbt import dbt_tier_dag
+
+dag = dbt_tier_dag(
+    tier="post_ranker_partial",
+    dag_id="post_ranker_partial",
+    schedule="*/15 * * * *",
+    timeout_minutes=90,
+    doc_md=__doc__,
+)

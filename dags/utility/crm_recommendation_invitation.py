@@ -1,0 +1,29 @@
+"""# crm_recommendation_invitation
+
+Queues invitations (_e.crm_invitation_queue) for each brand's best new recommendations (score >= 0.8) not yet invited, at most 20 per brand per run.
+
+Schedule `0 4 * * *` UTC, dagrun timeout 60 min, one run at a time.
+
+## Triage
+
+Impact: Brands get no new invitation suggestions today; the next run catches up.
+
+1. Read the exception in the Slack message / task log: checks name the offending rows.
+2. A query error means ClickHouse is down or a dbt table it reads is missing (run its tier).
+3. Safe to re-run: every task here is idempotent.
+"""
+
+# The DAG processor imports the airflow.* modules a DAG file names into its parent process
+# (parsing_pre_import_modules), so each parse of this file doesn't pay for them again.
+import airflow.providers.standard.operators.python  # noqa: F401
+
+from stir.airflow.ops import ops_dag
+
+dag = ops_dag(
+    dag_id="crm_recommendation_invitation",
+    schedule="0 4 * * *",
+    timeout_minutes=60,
+    doc_md=__doc__,
+    category="utility",
+    tasks=["crm_recommendation_invitation"],
+)

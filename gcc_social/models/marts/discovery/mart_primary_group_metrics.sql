@@ -1,0 +1,46 @@
+{{ config(
+    materialized='table',
+    tags=['hourly'],
+    order_by='group_key',
+    query_settings={'join_use_nulls': 1},
+) }}
+{%- set metrics = discovery_instagram_metrics() %}
+
+-- Peer-group cut-offs the master profile grades against: one row per follower bucket x
+-- category (categories with enough profiles) plus a '<bucket>|ALL' fallback per bucket.
+with
+{{ discovery_instagram_profile_ctes() }},
+
+membership AS (
+    -- each profile counts in its own category group and in its bucket's ALL group
+    select *, group_key AS member_of from profile_metrics where group_key NOT LIKE '%|ALL'
+    union all
+    select *, concat(follower_group, '|ALL') AS member_of from profile_metrics
+),
+
+aggregated AS (
+    select
+        member_of AS group_key,
+        any(follower_group) AS follower_group,
+        if(endsWith(member_of, '|ALL'), NULL, any(_category)) AS category,
+        toUInt64(count()) AS profiles,
+        {%- for metric in metrics %}
+        {{ discovery_group_percentiles(metric) }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from membership
+    group by member_of
+)
+
+select
+    group_key,
+    follower_group,
+    category,
+    profiles,
+    {%- for metric in metrics %}
+    p40_{{ metric }},
+    p60_{{ metric }},
+    p75_{{ metric }},
+    p90_{{ metric }},
+    group_avg_{{ metric }}{{ "," if not loop.last }}
+    {%- endfor %}
+from aggregated

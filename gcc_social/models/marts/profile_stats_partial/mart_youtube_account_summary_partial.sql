@@ -1,0 +1,16 @@
+{{ config(
+    materialized='incremental',
+    engine='ReplacingMergeTree()',
+    order_by='channel_id',
+    incremental_strategy='append',
+    tags=['post_ranker_partial'],
+) }}
+
+{#- Same SQL as mart_youtube_account_summary, for channels with videos scraped in the last hours. ranked_at tells readers which rows belong to a profile's latest
+    recomputation (rows of posts that dropped out of the recent window stay behind in a
+    ReplacingMergeTree until the next full run replaces the serving copy). -#}
+select *, now() as ranked_at
+from (
+    {{ marts_profile_stats_yt_channel_summary(
+        '(' ~ marts_profile_stats_yt_recent_videos(channels=marts_profile_stats_hot_entities(ref('stg_beat_youtube_video'), 'channel_id')) ~ ')') }}
+)

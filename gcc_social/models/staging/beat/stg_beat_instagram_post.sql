@@ -1,0 +1,48 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    engine='ReplacingMergeTree(updated_at)',
+    order_by='(shortcode, updated_at)',
+    tags=['core']
+) }}
+
+{#- Every scrape of a post is kept (marts take argMax over updated_at); only exact
+    re-deliveries of the same scrape collapse. Incremental with the 4 h lookback:
+    re-read rows land in new parts and ReplacingMergeTree folds them on merge, so
+    readers that need exactly one row per key use FINAL or argMax. -#}
+
+with scrapes as (
+    select *
+    from {{ source('beat', 'instagram_post') }}
+    {{ incremental_lookback('updated_at') }}
+    order by shortcode, updated_at, id desc
+    limit 1 by shortcode, updated_at
+)
+
+select
+    id,
+    trimBoth(shortcode) as shortcode,
+    profile_id,
+    lower(trimBoth(post_type)) as post_type,
+    caption,
+    {{ clean_hashtags('hashtags') }} as hashtags,
+    arrayFilter(m -> m != '', arrayMap(m -> {{ clean_handle('m') }}, mentions)) as mentions,
+    ifNull(likes, 0) as likes,
+    ifNull(comments, 0) as comments,
+    views,
+    plays,
+    reach,
+    impressions,
+    saves,
+    shares,
+    profile_follower,
+    profile_er,
+    thumbnail_url,
+    is_sponsored,
+    publish_time,
+    created_at,
+    updated_at,
+    likes + comments as engagement,
+    {{ engagement_rate('likes + comments', 'profile_follower') }} as er
+from scrapes
+where shortcode != ''

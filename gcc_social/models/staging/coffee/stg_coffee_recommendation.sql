@@ -1,0 +1,22 @@
+{{ config(materialized='table', order_by='id', tags=['staging_collections']) }}
+
+{#- Latest version of each row (the app updates rows in place; the replica keeps every version). -#}
+
+with latest as (
+    select *
+    from {{ source('coffee', 'recommendation') }}
+    order by id, updated_at desc
+    limit 1 by id
+)
+
+select
+    id,
+    brand_id,
+    upper(platform) as platform,
+    trimBoth(platform_id) as platform_id,
+    score,
+    nullIf(trimBoth(reason), '') as reason,
+    created_at,
+    updated_at
+from latest
+

@@ -1,0 +1,9 @@
+-- Percentile cut-offs of every group are non-decreasing (p40 <= p60 <= p75 <= p90), or the
+-- grade buckets would overlap.
+{%- set metrics = discovery_instagram_metrics() %}
+{% for metric in metrics %}
+select group_key, '{{ metric }}' AS metric
+from {{ ref('mart_primary_group_metrics') }}
+where NOT (p40_{{ metric }} <= p60_{{ metric }} AND p60_{{ metric }} <= p75_{{ metric }} AND p75_{{ metric }} <= p90_{{ metric }})
+{{ "union all" if not loop.last }}
+{% endfor %}

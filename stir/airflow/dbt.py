@@ -1,0 +1,60 @@
+"""dbt tier DAGs: one DAG per tier of stir/tiers.py running `dbt run --select tag:<tier>`."""
+
+from __future__ import annotations
+
+from stir import config, tiers
+from stir.airflow.constants import dbt_tier_tag
+from stir.airflow.factory import stir_dag
+from stir.airflow.validate import DagParameterError
+
+PROFILE = "gcc_warehouse"
+
+
+def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int, doc_md: str | None):
+    """The DAG for one tier; the file's schedule/timeout must match stir/tiers.py (the one source)."""
+    spec = tiers.BY_TAG.get(tier)
+    if spec is None:
+        raise DagParameterError(f"{dag_id}: unknown dbt tier {tier!r}; known: {', '.join(sorted(tiers.BY_TAG))}")
+    mismatches = [
+        f"{name} {got!r} != stir/tiers.py {want!r}"
+        for name, got, want in (
+            ("dag_id", dag_id, spec.dag_id),
+            ("schedule", schedule, spec.schedule),
+            ("timeout_minutes", timeout_minutes, spec.timeout_minutes),
+        )
+        if got != want
+    ]
+    if mismatches:
+        raise DagParameterError(f"{dag_id}: tier {tier!r}: " + "; ".join(mismatches))
+
+    from airflow.providers.standard.operators.python import ShortCircuitOperator
+    from airflow_dbt_python.operators.dbt import DbtRunOperator
+
+    from stir.airflow.batch_window import outside_batch_window
+
+    with stir_dag(
+        dag_id=dag_id,
+        category="dbt",
+        schedule=schedule,
+        timeout_minutes=timeout_minutes,
+        doc_md=doc_md,
+        extra_tags=[dbt_tier_tag(tier)],
+    ) as dag:
+        run = DbtRunOperator(
+            task_id=f"dbt_run_{tier}",
+            project_dir=str(config.DBT_PROJECT_DIR),
+            profiles_dir=str(config.DBT_PROFILES_DIR),
+            profile=PROFILE,
+            target=config.DBT_TARGET,
+            select=[f"tag:{tier}"],
+            exclude=list(spec.exclude),
+            # dbt gets the whole run budget; a retry after a timeout would double the load.
+            retries=0,
+        )
+        if spec.skip_batch_window:
+            check = ShortCircuitOperator(task_id="check_batch_window", python_callable=outside_batch_window)
+            check >> run
+    dag.stir_dbt_tier = tier
+    dag.stir_dbt_select = [f"tag:{tier}"]
+    dag.stir_dbt_exclude = list(spec.exclude)
+    return dag

@@ -1,0 +1,88 @@
+"""Process entry point: lock the data directory, bind the port, open the engine,
+serve until SIGTERM/SIGINT, then shut down in order."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from . import errors
+from .engine import DataDirBusy, Engine
+from .server import ChServer
+
+log = logging.getLogger("stir.chserver")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("STIR_CH_HOST", "127.0.0.1"),
+                        help="address to bind (default 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("STIR_CH_PORT", "8123")),
+                        help="HTTP port (default $STIR_CH_PORT or 8123)")
+    parser.add_argument("--data-dir", required=True, type=Path, help="engine data directory (owned exclusively)")
+    parser.add_argument("--keep-alive-timeout", type=float, default=300.0,
+                        help="seconds an idle keep-alive connection stays open")
+    parser.add_argument("--log-level", default=os.environ.get("STIR_CH_LOG_LEVEL", "INFO"))
+
+
+def serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = Engine(args.data_dir)
+    try:
+        engine.lock.acquire()
+    except DataDirBusy as exc:
+        log.error("%s", exc)
+        return 2
+    try:
+        try:
+            server = ChServer((args.host, args.port), engine, keep_alive_timeout=args.keep_alive_timeout)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                log.error("port %d on %s is already in use", args.port, args.host)
+            else:
+                log.error("cannot listen on %s:%d: %s", args.host, args.port, exc)
+            return 3
+        engine.open()
+        errors.ENGINE_VERSION = engine.version
+        server.start_sessions()
+        return _serve_until_signal(server, engine, args)
+    finally:
+        engine.lock.release()
+
+
+def _serve_until_signal(server: ChServer, engine: Engine, args: argparse.Namespace) -> int:
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        log.info("received %s, shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="chserver-accept")
+    loop.start()
+    log.info("ClickHouse %s (chDB) serving http://%s:%d data_dir=%s pid=%d", engine.version, args.host,
+             server.server_address[1], engine.data_dir, os.getpid())
+    stop.wait()
+    server.shutdown()  # stop accepting
+    loop.join()
+    if not server.wait_idle(timeout=10):
+        log.warning("%d request(s) still running at shutdown", server.active)
+    server.server_close()
+    server.sessions.close_all()
+    engine.close()
+    log.info("stopped")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stir.chserver",
+                                     description="Embedded ClickHouse (chDB) behind ClickHouse's HTTP interface")
+    add_arguments(parser)
+    return serve(parser.parse_args(argv))

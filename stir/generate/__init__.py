@@ -1,0 +1,1 @@
+"""Synthetic beat/coffee/vidooly source data generated inside ClickHouse (see generator.py)."""

@@ -1,0 +1,5 @@
+import sys
+
+from stir.generate.cli import main
+
+sys.exit(main())

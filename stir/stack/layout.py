@@ -1,0 +1,110 @@
+"""Where the stack keeps its state under $STIR_HOME, and the loopback settings it serves on."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from stir import config
+
+# Loopback-only stand-ins: moto accepts any key pair, the webhook sink any token.
+DEFAULT_S3_ACCESS_KEY = "stir"
+DEFAULT_S3_SECRET_KEY = "stir-local"
+S3_REGION = "ap-south-1"
+SLACK_WEBHOOK_TOKEN = "T0STIR/B0STIR/local-sink"
+# Start order; `down` goes in reverse.
+COMPONENT_NAMES = ("clickhouse", "s3", "postgres", "sshd", "sidecar")
+
+
+@dataclass(frozen=True)
+class Layout:
+    home: Path
+
+    @classmethod
+    def current(cls) -> Layout:
+        return cls(config.stir_home().resolve())
+
+    @property
+    def run(self) -> Path:
+        return self.home / "run"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def clickhouse_data(self) -> Path:
+        return self.home / "clickhouse"
+
+    @property
+    def postgres_data(self) -> Path:
+        return self.home / "postgres"
+
+    @property
+    def ssh(self) -> Path:
+        return self.home / "ssh"
+
+    @property
+    def ssh_host_key(self) -> Path:
+        return self.ssh / "ssh_host_ed25519_key"
+
+    @property
+    def ssh_client_key(self) -> Path:
+        return self.ssh / "id_ed25519"
+
+    @property
+    def ssh_authorized_keys(self) -> Path:
+        return self.ssh / "authorized_keys"
+
+    @property
+    def sidecar(self) -> Path:
+        return self.home / "sidecar"
+
+    @property
+    def pg_import(self) -> Path:
+        """Where SSH-run downloads land for PostgreSQL's server-side COPY to read."""
+        return self.home / "pg-import"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    @property
+    def env_file(self) -> Path:
+        return self.home / "stack.env"
+
+    def pid_file(self, component: str) -> Path:
+        return self.run / f"{component}.json"
+
+    def log_file(self, component: str) -> Path:
+        return self.logs / f"{component}.log"
+
+    def ensure(self) -> None:
+        for d in (self.run, self.logs, self.clickhouse_data, self.ssh, self.sidecar, self.airflow_home,
+                  self.pg_import):
+            d.mkdir(parents=True, exist_ok=True)
+        # Written by SSH commands, read by the PostgreSQL server's own OS user.
+        self.pg_import.chmod(0o1777)
+
+
+def s3_access_key() -> str:
+    return os.environ.get("STIR_S3_ACCESS_KEY", DEFAULT_S3_ACCESS_KEY)
+
+
+def s3_secret_key() -> str:
+    return os.environ.get("STIR_S3_SECRET_KEY", DEFAULT_S3_SECRET_KEY)
+
+
+def s3_endpoint() -> str:
+    return f"http://{config.HOST}:{config.PORTS.s3}"
+
+
+def airflow_database() -> str:
+    """Airflow metadata database; overridable so engineers sharing one server don't collide."""
+    return os.environ.get("STIR_AIRFLOW_DB", "airflow")
+
+
+def os_user() -> str:
+    return getpass.getuser()

@@ -1,0 +1,42 @@
+"""The loopback S3 (moto) and the staging bucket the sync DAGs write to."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from stir import config
+from stir.stack.layout import S3_REGION, s3_access_key, s3_endpoint, s3_secret_key
+
+
+def client():
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint(),
+        aws_access_key_id=s3_access_key(),
+        aws_secret_access_key=s3_secret_key(),
+        region_name=S3_REGION,
+        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
+    )
+
+
+def healthy(timeout: float = 2.0) -> bool:
+    # moto answers its own API without signatures; a 200 means the server is serving.
+    with urllib.request.urlopen(f"{s3_endpoint()}/moto-api/data.json", timeout=timeout) as resp:
+        return resp.status == 200
+
+
+def ensure_bucket(bucket: str = config.S3_BUCKET) -> bool:
+    """Create the bucket if missing; returns True when it was created now."""
+    s3 = client()
+    try:
+        s3.head_bucket(Bucket=bucket)
+        return False
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+            raise
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
+    return True

@@ -1,0 +1,140 @@
+"""`stir migrate`, `stir rollback <table>`, `stir sync run|scaffold`: the sync from a shell.
+
+Connections come from the environment: STIR_PG_DSN (else the local stack's PostgreSQL),
+STIR_CH_HOST/STIR_CH_PORT, STIR_S3_ENDPOINT/STIR_S3_ACCESS_KEY/STIR_S3_SECRET_KEY.
+`stir sync run` is for a PostgreSQL on this machine (the local stack): it downloads the export
+itself instead of over SSH; the Airflow DAGs use the builder in stir/airflow/sync.py.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from stir import config
+
+
+def _dsn(args) -> str:
+    return args.dsn or os.environ.get("STIR_PG_DSN") or (
+        f"postgresql://postgres@{config.HOST}:{config.PORTS.postgres}/{config.PG_DATABASE}")
+
+
+def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
+                     + [fmt.format(*map(str, r)) for r in rows])
+
+
+def cmd_migrate(args) -> int:
+    from stir.sync import migrations
+
+    dsn = _dsn(args)
+    migrations.apply(dsn)
+    print(_table([(f"{m.version:04d}", m.name, "applied" if ok else "pending")
+                  for m, ok in migrations.status(dsn)], ("version", "name", "state")))
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    import psycopg2
+
+    from stir.sync import rollback, settings
+    from stir.sync.names import TableNames
+
+    conn = psycopg2.connect(_dsn(args))
+    try:
+        rollback.rollback(conn, TableNames.parse(args.table), settings.current(), print)
+    finally:
+        conn.close()
+    return 0
+
+
+def _ch_client():
+    import clickhouse_connect
+
+    return clickhouse_connect.get_client(host=os.environ.get("STIR_CH_HOST", config.HOST),
+                                         port=int(os.environ.get("STIR_CH_PORT", config.PORTS.clickhouse_http)))
+
+
+def cmd_sync_run(args) -> int:
+    import boto3
+    import psycopg2
+
+    from stir.sync import export, load, settings, tasks
+    from stir.sync.names import TableNames
+
+    s = settings.current()
+    fmt = export.resolve_format(args.load_path)
+    names = TableNames.parse(args.table)
+    slug = tasks.run_slug(f"cli-{time.time():.0f}")
+    key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+    endpoint = os.environ.get("STIR_S3_ENDPOINT", f"http://{config.HOST}:{config.PORTS.s3}")
+    access, secret = os.environ.get("STIR_S3_ACCESS_KEY", "stir"), os.environ.get("STIR_S3_SECRET_KEY", "stir-local")
+    target = export.S3Target(config.S3_BUCKET, key, access, secret, endpoint)
+    steps = []
+    started = time.perf_counter()
+    ch, pg = _ch_client(), psycopg2.connect(_dsn(args))
+    try:
+        info = tasks.export_snapshot(ch, pg, target, mart=args.mart, table=args.table, fmt=fmt,
+                                     enrichment=args.enrich, where=args.where)
+        steps.append(("export", info["rows"], time.perf_counter() - started))
+        mark = time.perf_counter()
+        path = f"{s.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access,
+                     aws_secret_access_key=secret).download_file(config.S3_BUCKET, key, path)
+        os.chmod(path, 0o644)
+        steps.append(("download", info["rows"], time.perf_counter() - mark))
+        mark = time.perf_counter()
+        req = load.LoadRequest(names, path, fmt, info["columns"], info["rows"], args.enrich, args.min_ratio,
+                               args.allow_shrink)
+        result = load.sync_table(pg, req, s, print)
+        steps.append(("load+swap", result.rows, time.perf_counter() - mark))
+        mark = time.perf_counter()
+        load.vacuum_analyze(pg, names, s)
+        steps.append(("vacuum analyze", result.rows, time.perf_counter() - mark))
+    finally:
+        ch.close()
+        pg.close()
+    print(_table([(n, r, f"{t:.2f}") for n, r, t in steps], ("step", "rows", "seconds")))
+    return 0
+
+
+def cmd_sync_scaffold(args) -> int:
+    from stir.sync import scaffold
+
+    client = _ch_client()
+    try:
+        print(scaffold.scaffold(client, args.mart, args.table))
+    finally:
+        client.close()
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("migrate", help="apply the serving schema's pending migrations to PostgreSQL")
+    p.add_argument("--dsn", help="PostgreSQL DSN (default: STIR_PG_DSN or the local stack)")
+    p.set_defaults(func=cmd_migrate)
+
+    p = subparsers.add_parser("rollback", help="swap <table>_old_bkp back in atomically")
+    p.add_argument("table", help="serving table, e.g. leaderboard or public.leaderboard")
+    p.add_argument("--dsn")
+    p.set_defaults(func=cmd_rollback)
+
+    p = subparsers.add_parser("sync", help="ClickHouse mart -> PostgreSQL serving table")
+    sub = p.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", required=True)
+    run = sub.add_parser("run", help="sync one mart now (local stack: PostgreSQL on this machine)")
+    run.add_argument("mart")
+    run.add_argument("table")
+    run.add_argument("--enrich")
+    run.add_argument("--where")
+    run.add_argument("--load-path", default="default", choices=["default", "typed", "json"])
+    run.add_argument("--min-ratio", type=float, default=0.5)
+    run.add_argument("--allow-shrink", action="store_true")
+    run.add_argument("--dsn")
+    run.set_defaults(func=cmd_sync_run)
+    sc = sub.add_parser("scaffold", help="print a draft migration for a mart's serving table")
+    sc.add_argument("mart")
+    sc.add_argument("table")
+    sc.set_defaults(func=cmd_sync_scaffold)

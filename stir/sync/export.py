@@ -1,0 +1,123 @@
+"""ClickHouse side of a sync: INSERT INTO FUNCTION s3(...) from the mart, then count the object.
+
+The count is read back from the exported object itself, so it describes exactly the
+snapshot the file holds even if the mart is rebuilt a moment later; the load refuses to
+publish unless PostgreSQL ends up with that many rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stir.sync import chtypes
+
+FORMATS = {"typed": "TabSeparated", "json": "JSONEachRow"}
+EXTENSIONS = {"typed": "tsv", "json": "json"}
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def resolve_format(load_path: str) -> str:
+    """`default` is the typed path: the round-trip property test proves it loses nothing."""
+    if load_path == "default":
+        return "typed"
+    if load_path not in FORMATS:
+        raise ValueError(f"load_path must be one of default, {', '.join(FORMATS)}; got {load_path!r}")
+    return load_path
+
+
+@dataclass(frozen=True)
+class S3Target:
+    bucket: str
+    key: str
+    access_key: str
+    secret_key: str
+    endpoint: str | None = None      # None: AWS itself
+    region: str = "ap-south-1"
+
+    @property
+    def url(self) -> str:
+        if self.endpoint:
+            return f"{self.endpoint.rstrip('/')}/{self.bucket}/{self.key}"
+        return f"https://{self.bucket}.s3.{self.region}.amazonaws.com/{self.key}"
+
+    def function(self, fmt: str, structure: str | None = None) -> str:
+        args = [ch_literal(self.url), ch_literal(self.access_key), ch_literal(self.secret_key), ch_literal(fmt)]
+        if structure:
+            args.append(ch_literal(structure))
+        return f"s3({', '.join(args)})"
+
+    def redact(self, sql: str) -> str:
+        for secret in (self.secret_key, self.access_key):
+            if secret:
+                sql = sql.replace(ch_literal(secret), "'[HIDDEN]'")
+        return sql
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str          # PostgreSQL column = mart column
+    pg_type: str
+    ch_type: str
+
+
+def ch_literal(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def ch_ident(name: str) -> str:
+    return name if _IDENT.match(name) else "`" + name.replace("`", "``") + "`"
+
+
+def plan_columns(pg_columns: list[tuple[str, str]], ch_columns: dict[str, str],
+                 filled_in_postgres: frozenset[str] = frozenset()) -> list[Column]:
+    """Exported columns in the PostgreSQL table's order; every one must exist in the mart."""
+    plan, missing = [], []
+    for name, pg_type in pg_columns:
+        if name in filled_in_postgres:
+            continue
+        if name not in ch_columns:
+            missing.append(name)
+            continue
+        plan.append(Column(name, pg_type, ch_columns[name]))
+    if missing:
+        raise ValueError(f"PostgreSQL columns missing from the mart: {', '.join(missing)}")
+    if not plan:
+        raise ValueError("nothing to export: no PostgreSQL column matches the mart")
+    return plan
+
+
+def select_sql(mart: str, columns: list[Column], fmt: str, where: str | None, database: str = "dbt") -> str:
+    if fmt == "typed":
+        exprs = [f"{chtypes.typed_expression(ch_ident(c.name), c.ch_type, c.pg_type)} AS {ch_ident(c.name)}"
+                 for c in columns]
+    else:
+        exprs = [ch_ident(c.name) for c in columns]
+    sql = f"SELECT {', '.join(exprs)} FROM {ch_ident(database)}.{ch_ident(mart)}"
+    if where:
+        sql += f" WHERE {where}"
+    return sql
+
+
+def export_sql(target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
+               database: str = "dbt") -> str:
+    return (f"INSERT INTO FUNCTION {target.function(FORMATS[fmt])} "
+            f"{select_sql(mart, columns, fmt, where, database)} "
+            "SETTINGS s3_truncate_on_insert=1, output_format_json_quote_64bit_integers=0")
+
+
+def count_sql(target: S3Target) -> str:
+    # Both formats hold exactly one row per line (TSV escapes newlines, JSON lines are compact).
+    return f"SELECT count() FROM {target.function('LineAsString')}"
+
+
+def describe(client, mart: str, database: str = "dbt") -> dict[str, str]:
+    rows = client.query(f"DESCRIBE TABLE {ch_ident(database)}.{ch_ident(mart)}").result_rows
+    return {row[0]: row[1] for row in rows}
+
+
+def run(client, target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
+        database: str = "dbt") -> int:
+    """Export and return the exported object's row count. SQL carrying credentials is never logged."""
+    client.command(export_sql(target, mart, columns, fmt, where, database))
+    return int(client.query(count_sql(target)).result_rows[0][0])

@@ -1,0 +1,134 @@
+"""The callables behind the builder's tasks (stir/airflow/sync.py); Airflow is imported lazily.
+
+Connections: clickhouse_gcc (ClickHouseHook), aws_gcc (S3 key/secret, endpoint_url and
+region_name in its extra), prod_pg (PostgreSQL). Nothing here logs SQL that carries S3
+credentials; errors from ClickHouse are redacted before they are raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shlex
+
+from stir import config
+from stir.sync import enrich, export, load, pgmeta
+from stir.sync.errors import SyncError, SyncRefused, SyncSkipped
+from stir.sync.names import TableNames
+from stir.sync.settings import SyncSettings, current
+
+log = logging.getLogger(__name__)
+
+
+def run_slug(run_id: str) -> str:
+    """A per-run object/file name, so concurrent runs never overwrite each other's export."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", run_id)[:60]
+    return f"{readable}-{hashlib.sha1(run_id.encode()).hexdigest()[:8]}"
+
+
+def s3_target(conn_id: str, key: str, bucket: str = config.S3_BUCKET) -> export.S3Target:
+    from airflow.sdk import BaseHook
+
+    conn = BaseHook.get_connection(conn_id)
+    extra = conn.extra_dejson
+    return export.S3Target(bucket=bucket, key=key, access_key=conn.login or "", secret_key=conn.password or "",
+                           endpoint=extra.get("endpoint_url"), region=extra.get("region_name", "ap-south-1"))
+
+
+def pg_connect(conn_id: str = config.POSTGRES_CONN_ID):
+    """psycopg2 connection from an Airflow connection (the load relies on psycopg2's semantics)."""
+    import psycopg2
+    from airflow.sdk import BaseHook
+
+    conn = BaseHook.get_connection(conn_id)
+    extra = {k: v for k, v in conn.extra_dejson.items()
+             if k in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "options")}
+    return psycopg2.connect(host=conn.host or config.HOST, port=conn.port or 5432, user=conn.login or "postgres",
+                            password=conn.password or None, dbname=conn.schema or config.PG_DATABASE, **extra)
+
+
+def download_command(settings: SyncSettings, bucket: str, key: str, path: str) -> str:
+    if settings.downloader == "aws":
+        part = path + ".part"
+        return (f"mkdir -p {shlex.quote(path.rsplit('/', 1)[0])} && "
+                f"aws s3 cp {shlex.quote(f's3://{bucket}/{key}')} {shlex.quote(part)} --only-show-errors && "
+                f"chmod 644 {shlex.quote(part)} && mv {shlex.quote(part)} {shlex.quote(path)}")
+    if settings.downloader != "stir":
+        raise ValueError(f"STIR_SYNC_DOWNLOADER must be 'stir' or 'aws', not {settings.downloader!r}")
+    return (f"{settings.remote_python} -m stir.sync.fetch --bucket {shlex.quote(bucket)} --key {shlex.quote(key)} "
+            f"--dest {shlex.quote(path)} --prune-after {settings.prune_after_s}")
+
+
+def export_snapshot(ch_client, pg_conn, target: export.S3Target, *, mart: str, table: str, fmt: str,
+                    enrichment: str | None = None, where: str | None = None) -> dict:
+    """Plan columns from the live PostgreSQL table, export the mart to S3 and count the object."""
+    names = TableNames.parse(table)
+    filled = enrich.get(enrichment).filled if enrichment else frozenset()
+    cur = pg_conn.cursor()
+    live_oid = pgmeta.oid(cur, names.schema, names.table)
+    if live_oid is None:
+        raise SyncError(f"{names.qualified} does not exist in PostgreSQL; apply the migrations (stir migrate)")
+    pg_columns = pgmeta.columns(cur, live_oid)
+    pg_conn.rollback()
+    columns = export.plan_columns(pg_columns, export.describe(ch_client, mart, config.DBT_SCHEMA), filled)
+    try:
+        rows = export.run(ch_client, target, mart, columns, fmt, where, config.DBT_SCHEMA)
+    except Exception as exc:
+        raise SyncError(f"export of {config.DBT_SCHEMA}.{mart} failed: {target.redact(str(exc))}") from None
+    if rows == 0:
+        raise SyncRefused(f"{config.DBT_SCHEMA}.{mart} exported 0 rows; refusing to publish an empty "
+                          f"{names.qualified}. Live table unchanged.")
+    return {"rows": rows, "columns": [c.name for c in columns], "format": fmt,
+            "bucket": target.bucket, "key": target.key}
+
+
+def export_task(*, mart: str, table: str, enrich_name: str | None, where: str | None, load_path: str,
+                **context) -> dict:
+    from airflow.providers.clickhousedb.hooks.clickhouse import ClickHouseHook
+
+    settings = current()
+    fmt = export.resolve_format(load_path)
+    slug = run_slug(context["run_id"])
+    names = TableNames.parse(table)
+    key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+    target = s3_target(config.AWS_CONN_ID, key)
+    ch = ClickHouseHook(clickhouse_conn_id=config.CLICKHOUSE_CONN_ID).get_client()
+    pg = pg_connect()
+    try:
+        info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt=fmt, enrichment=enrich_name, where=where)
+    finally:
+        pg.close()
+        ch.close()
+    info["path"] = f"{settings.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+    info["download_command"] = download_command(settings, info["bucket"], key, info["path"])
+    log.info("exported %s rows of %s.%s to s3://%s/%s", info["rows"], config.DBT_SCHEMA, mart, target.bucket, key)
+    return info
+
+
+def load_task(*, table: str, enrich_name: str | None, min_ratio: float, export_task_id: str, **context) -> dict:
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    info = context["ti"].xcom_pull(task_ids=export_task_id)
+    conf = (context.get("dag_run").conf if context.get("dag_run") else None) or {}
+    allow_shrink = bool(conf.get("allow_shrink", False))
+    request = load.LoadRequest(names=TableNames.parse(table), path=info["path"], fmt=info["format"],
+                               columns=list(info["columns"]), expected_rows=int(info["rows"]),
+                               enrichment=enrich_name, min_ratio=min_ratio, allow_shrink=allow_shrink)
+    conn = pg_connect()
+    try:
+        result = load.sync_table(conn, request, current(), log.info)
+    except SyncSkipped as exc:
+        raise AirflowSkipException(str(exc)) from None
+    finally:
+        conn.close()
+    return {"table": result.table, "rows": result.rows, "live_rows_before": result.live_rows_before,
+            "swap_attempts": result.swap_attempts, "steps": {k: round(v, 3) for k, v in result.steps.items()}}
+
+
+def vacuum_task(*, table: str, **context) -> None:
+    conn = pg_connect()
+    try:
+        load.vacuum_analyze(conn, TableNames.parse(table), current())
+    finally:
+        conn.close()

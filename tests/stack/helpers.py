@@ -1,0 +1,64 @@
+"""Helpers for stack tests: run `stir` against a fresh STIR_HOME on the stack area's test ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+# Test ports/databases default to the stack area's own (overridable like everything else),
+# so a run never touches another engineer's servers or the default `beat`/`airflow` DBs.
+TEST_DEFAULTS = {
+    "STIR_CH_PORT": "28123",
+    "STIR_S3_PORT": "29000",
+    "STIR_SSH_PORT": "22222",
+    "STIR_SIDECAR_PORT": "28765",
+    "STIR_AIRFLOW_PORT": "28080",
+    "STIR_PG_PORT": "5432",
+    "STIR_PG_DATABASE": "beat_stacktest",
+    "STIR_AIRFLOW_DB": "airflow_stacktest",
+}
+TEST_ROOT = Path(os.environ.get("STIR_STACK_TEST_ROOT", "/tmp/stir-stack/tests"))
+
+
+def stack_env(home: Path, **overrides: str) -> dict[str, str]:
+    env = dict(os.environ)
+    for key, value in TEST_DEFAULTS.items():
+        env.setdefault(key, value)
+    env.update(overrides)
+    env["STIR_HOME"] = str(home)
+    return env
+
+
+CREATED_HOMES: list[Path] = []
+
+
+def fresh_home(tag: str) -> Path:
+    home = TEST_ROOT / f"{tag}-{uuid.uuid4().hex[:8]}"
+    home.mkdir(parents=True)
+    CREATED_HOMES.append(home)
+    TEST_ROOT.chmod(0o755)  # an owned PostgreSQL runs as another user and must traverse here
+    return home
+
+
+def stir(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stir", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def status(env: dict[str, str]) -> dict[str, dict]:
+    result = stir(env, "stack", "status", "--json")
+    return {row["component"]: row for row in json.loads(result.stdout)}
+
+
+def parse_exports(text: str) -> dict[str, str]:
+    env = {}
+    for line in text.splitlines():
+        if line.startswith("export "):
+            key, _, value = line[len("export "):].partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    return env

@@ -1,0 +1,110 @@
+"""A mart synced end to end on real engines (ClickHouse server, moto S3, SSH, PostgreSQL), and
+every way a sync must refuse or fail while leaving the live table's rows and OID untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import helpers as h
+
+MART_COLUMNS = ["month", "profile_platform", "platform_id", "language", "category", "platform", "profile_type",
+                "followers", "engagement_rate", "avg_likes", "avg_comments", "avg_views", "avg_plays",
+                "followers_change", "followers_rank", "followers_change_rank", "views_rank", "plays_rank",
+                "followers_rank_by_cat", "views_rank_by_cat", "followers_rank_by_lang", "views_rank_by_lang",
+                "followers_rank_by_cat_lang", "views_rank_by_cat_lang", "last_month_ranks", "current_month_ranks"]
+
+
+@pytest.fixture(scope="module")
+def files(stack_env):
+    from pathlib import Path
+
+    return Path(stack_env["STIR_SYNC_LOCAL_DIR"])
+
+
+@pytest.fixture(scope="module")
+def seeded(ch, pg, stack_env):
+    pg.execute("TRUNCATE instagram_account")
+    pg.execute("""INSERT INTO instagram_account (id, ig_id, handle, audience_gender, search_phrase)
+                  SELECT g, 'pid_' || g, 'h' || g, 'female', 'phrase ' || g FROM generate_series(1, 3000, 2) g""")
+    h.build_mart(ch, "mart_leaderboard", h.LEADERBOARD_CH, h.leaderboard_rows_sql(3000))
+
+
+def sync(ch, s3, sshd, pg, files, mart="mart_leaderboard", table="leaderboard", fmt="typed",
+         enrichment="instagram_account", **kw):
+    info = h.export_mart(ch, s3, pg, mart, table, fmt, enrichment)
+    path = h.download_via_ssh(sshd, info, files)
+    return info, h.load_file(pg, info, path, table, enrichment, **kw)
+
+
+@pytest.mark.parametrize("fmt", ["json", "typed"])
+def test_leaderboard_end_to_end_equals_mart(ch, s3, sshd, pg, files, seeded, fmt):
+    pg.execute("GRANT SELECT ON leaderboard TO stir_reader")
+    info, result = sync(ch, s3, sshd, pg, files, fmt=fmt)
+    assert info["rows"] == 3000 and result.rows == 3000
+    assert h.pg_digest(pg, "leaderboard", MART_COLUMNS) == h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS)
+    # Tricky strings arrive byte for byte (the original's COPY text mangled these).
+    got = {r[0] for r in pg.rows("SELECT DISTINCT category FROM leaderboard")}
+    assert set(h.TRICKY) <= got
+    # The enrichment join: odd pids have an instagram_account row, even ones do not.
+    assert pg.rows("SELECT platform_profile_id, search_phrase FROM leaderboard WHERE platform_id = 'pid_7'") == [
+        (7, "phrase 7")]
+    assert pg.rows("SELECT platform_profile_id FROM leaderboard WHERE platform_id = 'pid_8'") == [(None,)]
+    assert pg.scalar("SELECT has_table_privilege('stir_reader', 'leaderboard', 'SELECT')")
+    names = {r[0] for r in pg.rows("SELECT indexname FROM pg_indexes WHERE tablename = 'leaderboard'")}
+    assert {"leaderboard_pkey", "leaderboard_month_platform_idx", "leaderboard_month_cat_rank_idx"} <= names
+
+
+def test_truncated_export_is_refused(ch, s3, sshd, pg, files, seeded):
+    sync(ch, s3, sshd, pg, files)
+    before = h.oid_and_count(pg, "leaderboard")
+    for fmt in ("typed", "json"):
+        info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", fmt, "instagram_account")
+        path = h.download_via_ssh(sshd, info, files)
+        data = open(path, "rb").read()
+        lines = data.split(b"\n")
+        cuts = {"line boundary": b"\n".join(lines[: len(lines) * 2 // 5]) + b"\n",
+                "mid-line": data[: len(data) // 2]}
+        for what, content in cuts.items():
+            open(path, "wb").write(content)
+            with pytest.raises(Exception) as err:
+                h.load_file(pg, info, path, "leaderboard", "instagram_account")
+            if what == "line boundary":
+                assert "snapshot has 3000" in str(err.value), str(err.value)
+            assert h.oid_and_count(pg, "leaderboard") == before, (fmt, what)
+    assert not [r for r in pg.rows("SELECT relname FROM pg_class WHERE relname LIKE 'leaderboard\\_\\_%'")]
+
+
+def test_value_failing_its_cast_leaves_live_table(ch, s3, sshd, pg, files, seeded):
+    pg.execute("CREATE TABLE IF NOT EXISTS narrow (k bigint PRIMARY KEY, v smallint)")
+    pg.execute("INSERT INTO narrow VALUES (1, 1) ON CONFLICT DO NOTHING")
+    h.build_mart(ch, "mart_narrow", "k Int64, v Int64", "SELECT number, number * 1000 FROM numbers(100)")
+    before = h.oid_and_count(pg, "narrow")
+    for fmt in ("typed", "json"):
+        with pytest.raises(Exception, match="out of range"):
+            sync(ch, s3, sshd, pg, files, "mart_narrow", "narrow", fmt, None)
+        assert h.oid_and_count(pg, "narrow") == before
+
+
+def test_empty_mart_is_refused(ch, s3, sshd, pg, files, seeded):
+    from stir.sync.errors import SyncRefused
+
+    sync(ch, s3, sshd, pg, files)
+    before = h.oid_and_count(pg, "leaderboard")
+    h.build_mart(ch, "mart_empty_lb", h.LEADERBOARD_CH, h.leaderboard_rows_sql(0))
+    with pytest.raises(SyncRefused, match="empty"):
+        sync(ch, s3, sshd, pg, files, mart="mart_empty_lb")
+    assert h.oid_and_count(pg, "leaderboard") == before
+
+
+def test_shrink_below_half_needs_override(ch, s3, sshd, pg, files, seeded):
+    from stir.sync.errors import SyncRefused
+
+    sync(ch, s3, sshd, pg, files)
+    before = h.oid_and_count(pg, "leaderboard")
+    h.build_mart(ch, "mart_small_lb", h.LEADERBOARD_CH, h.leaderboard_rows_sql(1000))
+    with pytest.raises(SyncRefused, match="allow_shrink"):
+        sync(ch, s3, sshd, pg, files, mart="mart_small_lb")
+    assert h.oid_and_count(pg, "leaderboard") == before
+    _, result = sync(ch, s3, sshd, pg, files, mart="mart_small_lb", allow_shrink=True)
+    assert result.rows == 1000 and pg.scalar("SELECT count(*) FROM leaderboard") == 1000
+    assert pg.scalar("SELECT count(*) FROM leaderboard_old_bkp") == 3000

@@ -1,0 +1,71 @@
+"""Pure functions: names, type mapping, guards, export SQL, index-definition handling."""
+
+from __future__ import annotations
+
+import pytest
+
+from stir.sync import chtypes, export, pgmeta, rollback, swap
+from stir.sync.errors import SyncRefused
+from stir.sync.names import TableNames
+
+
+def test_leftover_names_never_match_live_or_backup():
+    n = TableNames("public", "leaderboard")
+    assert n.is_leftover(n.staging("0a1b2c3d")) and n.is_leftover(n.retired("0a1b2c3d"))
+    assert not n.is_leftover("leaderboard") and not n.is_leftover(n.backup)
+    assert not n.is_leftover("leaderboard_x__new_0a1b2c3d")
+    with pytest.raises(ValueError):
+        TableNames("public", "Robert'); drop")
+
+
+@pytest.mark.parametrize("ch_type,pg_type", [
+    ("UInt64", "numeric(20,0)"), ("Nullable(Int64)", "bigint"), ("LowCardinality(String)", "text"),
+    ("Map(String, UInt64)", "jsonb"), ("Array(String)", "text[]"), ("Array(Array(Int8))", "jsonb"),
+    ("DateTime('UTC')", "timestamp"), ("DateTime64(3, 'UTC')", "timestamp(3)"), ("Decimal(18, 4)", "numeric(18,4)"),
+    ("Float32", "real"), ("Bool", "boolean"), ("Date32", "date"), ("UUID", "uuid"),
+])
+def test_type_mapping_and_compatibility(ch_type, pg_type):
+    assert chtypes.pg_type_for(ch_type) == pg_type
+    assert chtypes.compatible(pg_type, ch_type)
+
+
+def test_incompatible_types_are_caught():
+    assert not chtypes.compatible("bigint", "UInt64")
+    assert not chtypes.compatible("integer", "Int64")
+    assert not chtypes.compatible("date", "String")
+
+
+def test_guards():
+    n = TableNames("public", "t")
+    swap.check_guards(n, swap.Guards(100), 100, 150)
+    with pytest.raises(SyncRefused, match="snapshot has 100"):
+        swap.check_guards(n, swap.Guards(100), 40, 100)
+    with pytest.raises(SyncRefused, match="empty"):
+        swap.check_guards(n, swap.Guards(0), 0, 100)
+    with pytest.raises(SyncRefused, match="allow_shrink"):
+        swap.check_guards(n, swap.Guards(49), 49, 100)
+    swap.check_guards(n, swap.Guards(49, allow_shrink=True), 49, 100)
+
+
+def test_export_sql_hides_nothing_but_redacts_secrets():
+    target = export.S3Target("b", "k/x.tsv", "AKID", "s3cr'et", "http://127.0.0.1:9000")
+    cols = [export.Column("m", "jsonb", "Map(String, UInt64)"), export.Column("a", "text[]", "Array(String)")]
+    sql = export.export_sql(target, "mart_x", cols, "typed", "m != map()")
+    assert "toJSONString(m)" in sql and "s3_truncate_on_insert=1" in sql and "WHERE m != map()" in sql
+    assert "'s3cr\\'et'" in sql
+    assert "s3cr" not in target.redact(sql) and "AKID" not in target.redact(sql)
+
+
+def test_index_definitions_are_recreated_and_matched_by_shape():
+    live = [pgmeta.Index("t_pkey", "CREATE UNIQUE INDEX t_pkey ON public.t USING btree (k)", "t_pkey", "p",
+                         "PRIMARY KEY (k)"),
+            pgmeta.Index("t_v_idx", "CREATE INDEX t_v_idx ON public.t USING btree (v) WHERE (v > 0)", None, None,
+                         None)]
+    assert live[1].create_on("public", "t__new_1", "t_1_1") == \
+        "CREATE INDEX t_1_1 ON public.t__new_1 USING btree (v) WHERE (v > 0)"
+    assert live[0].create_on("public", "s", "x") == "ALTER TABLE public.s ADD CONSTRAINT x PRIMARY KEY (k)"
+    backup = [pgmeta.Index("t_9_b1", "CREATE INDEX t_9_b1 ON public.t_old_bkp USING btree (v) WHERE (v > 0)",
+                           None, None, None),
+              pgmeta.Index("t_9_b0", "CREATE UNIQUE INDEX t_9_b0 ON public.t_old_bkp USING btree (k)", "t_9_b0",
+                           "p", "PRIMARY KEY (k)")]
+    assert sorted(rollback.index_renames(live, backup)) == [("t_9_b0", "t_pkey"), ("t_9_b1", "t_v_idx")]
