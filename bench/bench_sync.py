@@ -40,23 +40,26 @@ from stir.sync.names import TableNames  # noqa: E402
 PG = dict(host="127.0.0.1", port=int(os.environ.get("STIR_PG_PORT", "5432")), user="postgres")
 DB = "stir_sync_bench"
 KEY, SECRET, BUCKET = "bench", "bench-secret", "gcc-social-data"
-LB_CH = """month DateTime, profile_platform String, platform_id String, language String, category String,
-    platform String, profile_type String, followers Int64, engagement_rate Float64, avg_likes Float64,
-    avg_comments Float64, avg_views Float64, avg_plays Float64, followers_change Int64,
-    followers_rank UInt64, followers_change_rank UInt64, views_rank UInt64, plays_rank UInt64,
-    followers_rank_by_cat UInt64, views_rank_by_cat UInt64, followers_rank_by_lang UInt64,
-    views_rank_by_lang UInt64, followers_rank_by_cat_lang UInt64, views_rank_by_cat_lang UInt64,
-    last_month_ranks Map(String, UInt64), current_month_ranks Map(String, UInt64)"""
+LB_CH = """month Date, profile_platform String, platform_id String, handle Nullable(String),
+    language Nullable(String), category Nullable(String), platform String, profile_type String, followers Int64,
+    followers_change Nullable(Int64), engagement_rate Nullable(Float64), avg_likes Nullable(Float64),
+    avg_comments Nullable(Float64), avg_views Nullable(Float64), avg_plays Nullable(Float64),
+    followers_rank Nullable(UInt64), followers_change_rank Nullable(UInt64), views_rank Nullable(UInt64),
+    plays_rank Nullable(UInt64), followers_rank_by_cat Nullable(UInt64), views_rank_by_cat Nullable(UInt64),
+    followers_rank_by_lang Nullable(UInt64), views_rank_by_lang Nullable(UInt64),
+    followers_rank_by_cat_lang Nullable(UInt64), views_rank_by_cat_lang Nullable(UInt64),
+    current_month_ranks Map(String, UInt64), last_month_ranks Map(String, UInt64)"""
 
 
 def mart_sql(n: int) -> str:
-    return f"""SELECT toDateTime('2024-05-01 00:00:00') - toIntervalMonth(number % 3), if(number % 3 = 0, 'YA', 'IA'),
-      concat('pid_', toString(number)), ['en','hi','ta'][number % 3 + 1], concat('cat ', toString(number % 40)),
-      'INSTAGRAM', 'creator', toInt64(number * 13), number / 1000, number * 1.5, number * 0.25, number * 3.0,
-      number * 2.0, toInt64(number) - 500, number + 1, number + 2, number + 3, number + 4, number % 100,
+    return f"""SELECT toDate('2024-05-01') - toIntervalMonth(number % 3), if(number % 3 = 0, 'YA', 'IA'),
+      concat('pid_', toString(number)), concat('handle_', toString(number)), ['en','hi','ta'][number % 3 + 1],
+      concat('cat ', toString(number % 40)), 'INSTAGRAM', 'creator', toInt64(number * 13), toInt64(number) - 500,
+      number / 1000, number * 1.5, number * 0.25, number * 3.0, number * 2.0,
+      number + 1, number + 2, number + 3, number + 4, number % 100,
       number % 101, number % 102, number % 103, number % 104, number % 105,
-      map('followers_rank', number + 10, 'views_rank', number + 11, 'plays_rank', number % 7),
-      map('followers_rank', number + 1, 'views_rank', number + 2)
+      map('followers_rank', number + 1, 'views_rank', number + 2),
+      map('followers_rank', number + 10, 'views_rank', number + 11, 'plays_rank', number % 7)
     FROM numbers({n})"""
 
 
@@ -97,9 +100,19 @@ def reset_db(rows: int) -> None:
     migrations.apply(f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{DB}", progress=lambda _: None)
     conn = pg_conn()
     with conn.cursor() as cur:
-        cur.execute(f"""INSERT INTO instagram_account (id, ig_id, audience_gender, search_phrase)
-                        SELECT g, 'pid_' || g, 'female', 'phrase ' || g FROM generate_series(0, {rows} - 1, 2) g""")
-        cur.execute("VACUUM ANALYZE instagram_account")
+        fillers = {"text": "'x'", "bigint": "0", "numeric(20,0)": "0", "double precision": "0",
+                   "smallint": "0", "timestamp without time zone": "now()", "date": "current_date",
+                   "boolean": "false", "text[]": "'{}'", "jsonb": "'{}'"}
+        for table, given in (("instagram_account", {"profile_id": "'pid_' || g", "ig_id": "'pid_' || g",
+                                                     "top_audience_gender": "'female'"}),
+                             ("instagram_account_search", {"profile_id": "'pid_' || g",
+                                                            "search_phrase": "'phrase ' || g"})):
+            cur.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                        "%s::regclass AND attnum > 0 AND NOT attisdropped AND attnotnull", (table,))
+            exprs = {**{name: fillers[t] for name, t in cur.fetchall()}, **given}
+            cur.execute(f"INSERT INTO {table} ({', '.join(exprs)}) SELECT {', '.join(exprs.values())} "
+                        f"FROM generate_series(0, {rows} - 1, 2) g")
+            cur.execute(f"VACUUM ANALYZE {table}")
     conn.close()
 
 
@@ -129,9 +142,10 @@ def original_path(ch, s3, files: Path, endpoint: str) -> Timer:
     casts = ", ".join(f"(data->>'{c}')::{types[c]}" for c in cols)
     t.run("cast insert", cur.execute, "CREATE UNLOGGED TABLE leaderboard_tmp (LIKE leaderboard INCLUDING DEFAULTS); "
           f"INSERT INTO leaderboard_tmp ({', '.join(cols)}) SELECT {casts} FROM mart_leaderboard_json")
-    t.run("update enrichment", cur.execute, """UPDATE leaderboard_tmp lv SET platform_profile_id = ia.id,
-          audience_gender = ia.audience_gender, search_phrase = ia.search_phrase FROM instagram_account ia
-          WHERE ia.ig_id = lv.platform_id AND lv.platform_id IS NOT NULL""")
+    t.run("update enrichment", cur.execute, """UPDATE leaderboard_tmp lv SET platform_profile_id = ia.profile_id,
+          audience_gender = ia.top_audience_gender, search_phrase = ias.search_phrase
+          FROM instagram_account ia LEFT JOIN instagram_account_search ias ON ias.profile_id = ia.profile_id
+          WHERE ia.ig_id = lv.platform_id AND lv.platform_id IS NOT NULL AND lv.profile_platform = 'IA'""")
     t.run("set logged", cur.execute, "ALTER TABLE leaderboard_tmp SET LOGGED")
     cur.execute("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'leaderboard'::regclass")
     defs = [d.replace(" ON public.leaderboard ", " ON public.leaderboard_tmp ").replace("INDEX ", "INDEX o_", 1)
@@ -179,7 +193,9 @@ def floor_path(files: Path, default_timer: Timer) -> Timer:
     conn = pg_conn()
     cur = conn.cursor()
     binary = files / "floor.bin"
-    cur.execute(f"COPY leaderboard TO '{binary}' WITH (FORMAT binary)")   # prepared outside the timing
+    with open(binary, "wb") as f:   # prepared outside the timing, client-side (the server may not write here)
+        cur.copy_expert("COPY leaderboard TO STDOUT WITH (FORMAT binary)", f)
+    binary.chmod(0o644)
     cur.execute("DROP TABLE IF EXISTS floor_lb; CREATE UNLOGGED TABLE floor_lb (LIKE leaderboard)")
     t.run("binary copy (unlogged)", cur.execute, f"COPY floor_lb FROM '{binary}' WITH (FORMAT binary)")
     cur.execute("DROP TABLE floor_lb")

@@ -1,14 +1,16 @@
 {#- The 28 rank columns over a relation holding month, category, language, profile_type
     and one column per axis. A profile whose metric (or partition value) is unknown gets
     NULL instead of a rank: the null flag is part of the window partition, so unknown rows
-    never push known ones down. rank() keeps ties on the same rank like the original. -#}
+    never push known ones down. rank() keeps ties on the same rank like the original.
+    Partitions are keyed on hashes of the dimension strings: each of the 28 windows sorts
+    the whole month, and integer keys sort about a third faster than Nullable(String). -#}
 {% macro marts_leaderboard_rank_columns() -%}
     {%- for axis in marts_leaderboard_rank_axes() %}
         {%- for suffix, cols in marts_leaderboard_rank_partitions() %}
             {%- set null_checks = [axis ~ ' is null'] -%}
             {%- for c in cols %}{% do null_checks.append(c ~ ' is null') %}{% endfor %}
         if({{ null_checks | join(' or ') }}, NULL, toUInt64(rank() over (
-            partition by month{% for c in cols %}, {{ c }}{% endfor %}, {{ null_checks | join(' or ') }}
+            partition by month{% for c in cols %}, cityHash64({{ c }}){% endfor %}, {{ null_checks | join(' or ') }}
             order by {{ axis }} desc
         ))) as {{ axis }}_rank{{ suffix }}{{ "," if not loop.last }}
         {%- endfor %}{{ "," if not loop.last }}

@@ -253,6 +253,8 @@ def asset_dag(*, dag_id: str, schedule: str, timeout_minutes: int, doc_md: str |
     with stir_dag(dag_id=dag_id, category="asset_upload", schedule=schedule,
                   timeout_minutes=timeout_minutes, doc_md=doc_md) as dag:
         for spec in specs:
-            PythonOperator(task_id=f"upload_{spec}", python_callable=upload_assets, op_kwargs={"spec": spec})
+            # The next scheduled run is the retry: copied URLs are skipped, failures re-tried.
+            PythonOperator(task_id=f"upload_{spec}", python_callable=upload_assets, op_kwargs={"spec": spec},
+                           retries=0)
     dag.stir_asset_specs = list(specs)
     return dag

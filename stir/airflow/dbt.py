@@ -28,9 +28,9 @@ def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int,
         raise DagParameterError(f"{dag_id}: tier {tier!r}: " + "; ".join(mismatches))
 
     from airflow.providers.standard.operators.python import ShortCircuitOperator
-    from airflow_dbt_python.operators.dbt import DbtRunOperator
 
     from stir.airflow.batch_window import outside_batch_window
+    from stir.airflow.dbt_operator import StirDbtRunOperator
 
     with stir_dag(
         dag_id=dag_id,
@@ -40,7 +40,7 @@ def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int,
         doc_md=doc_md,
         extra_tags=[dbt_tier_tag(tier)],
     ) as dag:
-        run = DbtRunOperator(
+        run = StirDbtRunOperator(
             task_id=f"dbt_run_{tier}",
             project_dir=str(config.DBT_PROJECT_DIR),
             profiles_dir=str(config.DBT_PROFILES_DIR),

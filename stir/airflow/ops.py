@@ -114,9 +114,15 @@ def check_mart_freshness(client) -> dict:
     """Every built model's last write (active parts) against its tier's cadence."""
     from stir.airflow.marts import MODEL_TIERS
 
+    # An empty table has no parts, so its DDL time (a rebuilt table is re-created) counts too.
     rows = _rows(client, """
-        SELECT table, max(modification_time) AS last_write, dateDiff('minute', last_write, now()) AS age
-        FROM system.parts WHERE database = %(db)s AND active GROUP BY table""", {"db": config.DBT_SCHEMA})
+        SELECT t.name, greatest(t.metadata_modification_time, ifNull(p.last_part, toDateTime(0))) AS last_write,
+               dateDiff('minute', last_write, now()) AS age
+        FROM system.tables AS t
+        LEFT JOIN (SELECT table, max(modification_time) AS last_part FROM system.parts
+                   WHERE database = %(db)s AND active GROUP BY table) AS p ON p.table = t.name
+        WHERE t.database = %(db)s
+        SETTINGS join_use_nulls = 1""", {"db": config.DBT_SCHEMA})
     stale = []
     for table, last_write, age in rows:
         tier = tiers.BY_TAG.get(MODEL_TIERS.get(table, ""))
@@ -324,7 +330,8 @@ def ops_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int, 
     with stir_dag(dag_id=dag_id, category=category, schedule=schedule, timeout_minutes=timeout_minutes,
                   doc_md=doc_md) as dag:
         for name in tasks:
+            # A failed check should alert now, not after a retry delay; jobs here are idempotent.
             PythonOperator(task_id=name, python_callable=run_task,
-                           op_kwargs={"name": name, "options": (options or {}).get(name, {})})
+                           op_kwargs={"name": name, "options": (options or {}).get(name, {})}, retries=0)
     dag.stir_ops_tasks = list(tasks)
     return dag

@@ -296,7 +296,8 @@ def scrape_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: in
     with stir_dag(dag_id=dag_id, category=category, schedule=schedule, timeout_minutes=timeout_minutes,
                   doc_md=doc_md) as dag:
         for spec in specs:
+            # The next scheduled run is the retry: candidates are re-queried, sent keys skipped.
             PythonOperator(task_id=f"request_{spec}", python_callable=send_scrape_requests,
-                           op_kwargs={"spec": spec})
+                           op_kwargs={"spec": spec}, retries=0)
     dag.stir_scrape_specs = list(specs)
     return dag

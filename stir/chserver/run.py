@@ -10,8 +10,10 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
+from ..config import stir_home
 from . import errors
 from .engine import DataDirBusy, Engine
 from .server import ChServer
@@ -20,11 +22,11 @@ log = logging.getLogger("stir.chserver")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=os.environ.get("STIR_CH_HOST", "127.0.0.1"),
-                        help="address to bind (default 127.0.0.1, loopback only)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("STIR_CH_PORT", "8123")),
                         help="HTTP port (default $STIR_CH_PORT or 8123)")
-    parser.add_argument("--data-dir", required=True, type=Path, help="engine data directory (owned exclusively)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="engine data directory, owned exclusively (default $STIR_HOME/clickhouse)")
     parser.add_argument("--keep-alive-timeout", type=float, default=300.0,
                         help="seconds an idle keep-alive connection stays open")
     parser.add_argument("--log-level", default=os.environ.get("STIR_CH_LOG_LEVEL", "INFO"))
@@ -33,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    engine = Engine(args.data_dir)
+    engine = Engine(args.data_dir or stir_home() / "clickhouse")
     try:
         engine.lock.acquire()
     except DataDirBusy as exc:
@@ -70,14 +72,17 @@ def _serve_until_signal(server: ChServer, engine: Engine, args: argparse.Namespa
     log.info("ClickHouse %s (chDB) serving http://%s:%d data_dir=%s pid=%d", engine.version, args.host,
              server.server_address[1], engine.data_dir, os.getpid())
     stop.wait()
+    t0 = time.monotonic()
     server.shutdown()  # stop accepting
     loop.join()
     if not server.wait_idle(timeout=10):
         log.warning("%d request(s) still running at shutdown", server.active)
     server.server_close()
+    n_sessions = len(server.sessions)
     server.sessions.close_all()
+    log.info("closed listener and %d session(s) in %.1f s; closing engine", n_sessions, time.monotonic() - t0)
     engine.close()
-    log.info("stopped")
+    log.info("stopped (shutdown took %.1f s)", time.monotonic() - t0)
     return 0
 
 

@@ -42,6 +42,7 @@ _QUERY_PATHS = ("/", "/query")
 
 class ChServer(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # idle keep-alive connections must not hold up shutdown
     allow_reuse_address = True  # TIME_WAIT from a previous run must not block a restart
     request_queue_size = 128
 
@@ -109,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s accept-encoding=%s", method, self.path[:1000], self.headers.get("Accept-Encoding"))
-        query_id, status, rows = "", 200, 0
+        query_id, status, rows, code = "", 200, 0, "-"
         self._out_encoding = "-"
         self._timezone: str | None = None
         body: Body | None = None
@@ -132,17 +133,17 @@ class Handler(BaseHTTPRequestHandler):
             rows = outcome.rows
             self._send_outcome(spec, query_id, outcome)
         except ServerError as err:
-            status = err.http_status
+            status, code = err.http_status, f"{err.code}:{err.name}"
             self._send_error(err, query_id, body)
         except Exception as exc:  # an engine or server bug must still produce a ClickHouse-style error
             log.exception("unexpected error handling %s", self.path[:200])
             err = ServerError(UNKNOWN_EXCEPTION, f"{type(exc).__name__}: {exc}")
-            status = err.http_status
+            status, code = err.http_status, f"{err.code}:{err.name}"
             self._send_error(err, query_id, body)
         finally:
             self.server.track(-1)
-            log.info("%s %s query_id=%s %.1f ms rows=%d status=%d enc=%s/%s", method, url.path, query_id or "-",
-                     (time.perf_counter() - started) * 1000, rows, status,
+            log.info("%s %s query_id=%s %.1f ms rows=%d status=%d code=%s enc=%s/%s", method, url.path,
+                     query_id or "-", (time.perf_counter() - started) * 1000, rows, status, code,
                      self.headers.get("Content-Encoding") or "-", self._out_encoding)
 
     def _execute(self, method: str, spec: request.RequestSpec, body: Body) -> Outcome:
@@ -184,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         settings = dict(spec.settings)
         sid = spec.session_id
         if sid:
-            readonly = settings.pop("readonly", "2" if method == "GET" else "0")
+            readonly = settings.pop("readonly", "2" if method in ("GET", "HEAD") else "0")
             if readonly not in ("0", "") and (kind not in _READ_KINDS or (kind == "SET" and readonly == "1")):
                 raise ServerError(READONLY, "Cannot execute query in readonly mode")
             timeout = parse_timeout(spec.transport.get("session_timeout"))
@@ -195,7 +196,7 @@ class Handler(BaseHTTPRequestHandler):
                     return work(s.conn)
                 finally:
                     finish_session(s.conn, s.state, kind)
-        if method == "GET" and "readonly" not in settings:
+        if method in ("GET", "HEAD") and "readonly" not in settings:
             settings["readonly"] = "2"  # ClickHouse runs GET queries read-only
         conn = self.server.engine.connect()
         try:

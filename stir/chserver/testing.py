@@ -97,9 +97,13 @@ def running_server(data_dir: str | Path | None = None, port: int | None = None, 
             time.sleep(0.05)
         yield server
     finally:
+        t0 = time.monotonic()
         if not stop_process(process):
             sys.stderr.write(f"chserver on {server.url} ignored SIGTERM and was killed; log tail:\n"
                              f"{server.log_text()[-3000:]}\n")
+        elif time.monotonic() - t0 > 5:
+            sys.stderr.write(f"chserver on {server.url} took {time.monotonic() - t0:.1f} s to stop; log tail:\n"
+                             f"{server.log_text()[-1500:]}\n")
         if own_dir:
             shutil.rmtree(data_path, ignore_errors=True)
         log_path.unlink(missing_ok=True)

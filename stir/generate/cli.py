@@ -24,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ClickHouse HTTP port (default $STIR_CH_PORT or 8123)")
     parser.add_argument("--with-events", action="store_true",
                         help="also fill _e.scrape_request_log_events (left empty by default)")
+    parser.add_argument("--keep-models", action="store_true",
+                        help="keep the dbt database (by default its models, built from the old data, are dropped)")
     parser.add_argument("--quiet", action="store_true", help="no per-table progress")
 
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     total_rows = 0
     try:
-        for result in generate(client, world, with_events=args.with_events):
+        for result in generate(client, world, with_events=args.with_events, keep_models=args.keep_models):
             total_rows += result.rows
             console.print(f"  {result.table:<38} {result.rows:>12,} rows {result.seconds:7.2f} s")
             summary.add_row(result.table, f"{result.rows:,}", f"{result.seconds:.2f}")

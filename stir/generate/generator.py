@@ -58,7 +58,6 @@ EVENTS = ("_e.scrape_request_log_events", tables_ops.scrape_request_log_events)
 INSERT_SETTINGS = {
     "max_insert_threads": 2,
     "max_partitions_per_insert_block": 1000,
-    "min_insert_block_size_rows": 1_048_576,
 }
 
 
@@ -92,8 +91,14 @@ def statements(world: World, with_events: bool = False) -> list[tuple[str, list[
     return out
 
 
-def generate(client, world: World, *, with_events: bool = False) -> Iterator[TableResult]:
-    """Recreate the source tables, then fill them one by one, yielding each as done."""
+def generate(client, world: World, *, with_events: bool = False, keep_models: bool = False) -> Iterator[TableResult]:
+    """Recreate the source tables, then fill them one by one, yielding each as done.
+
+    Models built from the previous data are dropped too (unless keep_models): an
+    incremental model would otherwise keep the old world's rows next to the new one's.
+    """
+    if not keep_models:
+        ddl.reset_models(client)
     ddl.apply_sources(client, recreate=True)
     for table, sqls in statements(world, with_events):
         started = time.perf_counter()

@@ -70,7 +70,7 @@ def instagram_post(w: World) -> str:
     scrape_ago = f"toInt64(_age * (1 - (s + 0.2 + 0.8 * {r.u('post.t', 'i', 'j', 's')}) / _scrapes))"
     grow = "(0.55 + 0.45 * (s + 1) / _scrapes)"
     base = "(_pf * _post_er / 100.0)"
-    n_tags = r.int(0, 6, "post.ntags", "i", "j")
+    tags_sql, caption_sql = w.post_texts("post.text", "i", "j")
     n_mentions = r.int(0, 2, "post.nment", "i", "j")
     mention = w.handle(w.random_creator("post.mention", "i", "j", "_mk"))
     return f"""
@@ -113,11 +113,8 @@ FROM (
                {w.post_type('i', 'j')} AS _type,
                {w.publish_time('i', 'j')} AS _publish,
                dateDiff('second', _publish, {w.A}) AS _age,
-               {w.hashtags(n_tags, 'post.tags', 'i', 'j')} AS _tags,
-               if({r.chance(0.05, 'post.nocap', 'i', 'j')}, NULL,
-                  concat({r.pick(vocab.CAPTIONS, 'post.cap', 'i', 'j')},
-                         if(empty(_tags), '', concat(' ', arrayStringConcat(arrayMap(_t -> concat('#', replaceAll(_t, '#', '')), _tags), ' ')))))
-                   AS _caption,
+               {tags_sql} AS _tags,
+               {caption_sql} AS _caption,
                arrayMap(_mk -> concat('@', {mention}), range({n_mentions})) AS _mentions,
                _er * exp(0.4 * {r.normal('post.er', 'i', 'j')}) AS _post_er,
                8 + 30 * {r.u('post.plays', 'i', 'j')} AS _plays_x,
@@ -152,14 +149,15 @@ INSERT INTO beat.instagram_account_time_series (profile_id, date, followers, fol
 SELECT
     {w.profile_id('i')},
     _date,
-    toInt64(round({w.followers_at('i', '_ago')} * (1 + 0.004 * {r.normal('ts.noise', 'i', 'wk')}))),
+    toInt64(round({w.followers_at_from('_followers', '_growth', '_ago')} * (1 + 0.004 * {r.normal('ts.noise', 'i', 'wk')}))),
     {w.following('i')} + toInt64(wk % 7),
-    toInt64(greatest(0, {w.post_count('i')} + 300 - wk * 2)),
+    toInt64(greatest(0, _posts + 300 - wk * 2)),
     least({w.A}, toDateTime(_date, 'UTC') + toIntervalSecond({delay}))
 FROM (
-    SELECT i, wk, toDate({w.A}) - toIntervalDay(wk * 7 + i % 7) AS _date,
+    SELECT i, wk, _followers, _growth, _posts, toDate({w.A}) - toIntervalDay(wk * 7 + i % 7) AS _date,
            dateDiff('second', toDateTime(_date, 'UTC'), {w.A}) AS _ago
-    FROM (SELECT number AS i FROM numbers_mt({w.creators}))
+    FROM (SELECT number AS i, {w.followers('i')} AS _followers, {w.growth('i')} AS _growth, {w.post_count('i')} AS _posts
+          FROM numbers_mt({w.creators}))
     ARRAY JOIN range({weeks}) AS wk
     ARRAY JOIN range(1 + {r.chance(0.02, 'ts.dup', 'i', 'wk')}) AS copy
     WHERE NOT {r.chance(0.12, 'ts.gap', 'i', 'wk')}

@@ -92,14 +92,14 @@ INSERT INTO beat.youtube_channel_time_series (channel_id, date, subscribers, vie
 SELECT
     {w.channel_id('i')},
     _date,
-    toInt64(_subs * (1 - {w.growth('i')} * least(1.0, _ago / {w.span}))),
+    toInt64(_subs * (1 - _growth * least(1.0, _ago / {w.span}))),
     toInt64(_subs * 200 * (1 - 0.8 * least(1.0, _ago / {w.span}))),
     toInt64(greatest(1, {w.video_count('i')} + 100 - intDiv(wk, 2))),
     least({w.A}, toDateTime(_date, 'UTC') + toIntervalSecond({delay}))
 FROM (
-    SELECT i, wk, _subs, toDate({w.A}) - toIntervalDay(wk * 7 + i % 7) AS _date,
+    SELECT i, wk, _subs, _growth, toDate({w.A}) - toIntervalDay(wk * 7 + i % 7) AS _date,
            dateDiff('second', toDateTime(_date, 'UTC'), {w.A}) AS _ago
-    FROM {_owners(w, f", {w.subscribers('i')} AS _subs")}
+    FROM {_owners(w, f", {w.subscribers('i')} AS _subs, {w.growth('i')} AS _growth")}
     ARRAY JOIN range({weeks}) AS wk
     ARRAY JOIN range(1 + {r.chance(0.02, 'yts.dup', 'i', 'wk')}) AS copy
     WHERE NOT {r.chance(0.1, 'yts.gap', 'i', 'wk')}

@@ -16,12 +16,13 @@ Shapes (the knobs are the constants below and the weights in vocab.py):
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
 
 from stir.generate import vocab
-from stir.generate.sqlexpr import Rand, code, lit, sql_map
+from stir.generate.sqlexpr import Rand, arr, code, lit, sql_map
 
 FOLLOWER_BASE = 1500
 FOLLOWER_ALPHA = 1.15
@@ -198,6 +199,35 @@ class World:
         u = self.r.u(salt, *coords)
         return (f"multiIf({u} < 0.5, {tag_sql}, {u} < 0.7, lower({tag_sql}), {u} < 0.8, upper({tag_sql}), "
                 f"concat('#', {tag_sql}))")
+
+    def post_texts(self, salt: str, *coords: str, variants: int = 1024) -> tuple[str, str]:
+        """(hashtags, caption) of a post, picked from `variants` seeded combinations.
+
+        Drawing tags element by element costs a lambda per row; a constant table of
+        pre-drawn combinations (different per seed) keeps the post insert cheap while
+        tags still vary in number, choice, case and '#'."""
+        rng = random.Random(f"{self.seed}:{salt}")
+        combos = []
+        for _ in range(variants):
+            tags = [self._tag_variant(rng.choice(vocab.HASHTAGS), rng.random()) for _ in range(rng.randint(0, 6))]
+            caption = rng.choice(vocab.CAPTIONS)
+            if tags:
+                caption = f"{caption} " + " ".join("#" + t.lstrip("#") for t in tags)
+            combos.append((tags, None if rng.random() < 0.05 else caption))
+        tags_sql = "[" + ", ".join(arr(t) for t, _ in combos) + "]"
+        captions_sql = arr(c for _, c in combos)
+        index = f"(1 + {self.r.h(salt, *coords)} % {variants})"
+        return f"{tags_sql}[{index}]", f"{captions_sql}[{index}]"
+
+    @staticmethod
+    def _tag_variant(tag: str, u: float) -> str:
+        if u < 0.5:
+            return tag
+        if u < 0.7:
+            return tag.lower()
+        if u < 0.8:
+            return tag.upper()
+        return "#" + tag
 
     def hashtags(self, n_sql: str, salt: str, *coords: str) -> str:
         tag = self.r.pick(vocab.HASHTAGS, f"{salt}.tag", *coords, "_tk")

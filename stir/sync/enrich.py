@@ -12,31 +12,36 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Enrichment:
-    name: str
+class Join:
     source: str                 # schema-qualified PostgreSQL table
     alias: str
-    join_on: str                # SQL over `s` (the loaded mart row) and `alias`
-    columns: tuple[tuple[str, str], ...]   # (serving column, expression over alias)
+    on: str                     # SQL over `s` (the loaded mart row) and earlier aliases
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    name: str
+    joins: tuple[Join, ...]
+    columns: tuple[tuple[str, str], ...]   # (serving column, expression over the aliases)
 
     @property
     def filled(self) -> frozenset[str]:
         return frozenset(col for col, _ in self.columns)
 
     def join_sql(self) -> str:
-        return f"LEFT JOIN {self.source} {self.alias} ON {self.join_on}"
+        return " ".join(f"LEFT JOIN {j.source} {j.alias} ON {j.on}" for j in self.joins)
 
 
 ENRICHMENTS: dict[str, Enrichment] = {
-    # As the original's UPDATE leaderboard_tmp ... FROM instagram_account: ig_id = platform_id.
+    # The original's UPDATE leaderboard_tmp ... FROM instagram_account (ig_id = platform_id), as joins.
+    # Both join keys are unique in their tables (instagram_account_ig_id_key, instagram_account_search_pkey).
     "instagram_account": Enrichment(
         name="instagram_account",
-        source="public.instagram_account",
-        alias="ia",
-        join_on="ia.ig_id = s.platform_id",
-        columns=(("platform_profile_id", "ia.id"),
-                 ("audience_gender", "ia.audience_gender"),
-                 ("search_phrase", "ia.search_phrase")),
+        joins=(Join("public.instagram_account", "ia", "s.profile_platform = 'IA' AND ia.ig_id = s.platform_id"),
+               Join("public.instagram_account_search", "ias", "ias.profile_id = ia.profile_id")),
+        columns=(("platform_profile_id", "ia.profile_id"),
+                 ("audience_gender", "ia.top_audience_gender"),
+                 ("search_phrase", "ias.search_phrase")),
     ),
 }
 

@@ -81,13 +81,7 @@ def prepare_session(conn, settings: SyncSettings, application: str) -> None:
     cur = conn.cursor()
     cur.execute("SET statement_timeout = %s", (f"{settings.load_timeout_s}s",))
     cur.execute("SET application_name = %s", (application[:63],))
-    cur.execute("SET maintenance_work_mem = %s", (settings_maintenance_mem(),))
-
-
-def settings_maintenance_mem() -> str:
-    import os
-
-    return os.environ.get("STIR_SYNC_MAINTENANCE_WORK_MEM", "256MB")
+    cur.execute("SET maintenance_work_mem = %s", (settings.maintenance_work_mem,))
 
 
 def drop_leftovers(conn, names: TableNames, settings: SyncSettings, progress: Callable[[str], None]) -> list[str]:

@@ -55,7 +55,7 @@ class TableNames:
     def retired(self, uniq: str) -> str:
         return f"{self.table}__old_{uniq}"
 
-    def index(self, uniq: str, n: int) -> str:
+    def index(self, uniq: str, n: str) -> str:
         return f"{self.table[:40]}_{uniq}_{n}"
 
     def is_leftover(self, relname: str) -> bool:

@@ -32,6 +32,7 @@ class SyncSettings:
     downloader: str
     remote_python: str
     prune_after_s: int
+    maintenance_work_mem: str
 
 
 def current() -> SyncSettings:
@@ -51,4 +52,6 @@ def current() -> SyncSettings:
         remote_python=os.environ.get("STIR_SYNC_REMOTE_PYTHON", "python" if sys.prefix != sys.base_prefix
                                      else "python3"),
         prune_after_s=_int("STIR_SYNC_PRUNE_AFTER_S", 3600),
+        # Index builds on the staging table; a session setting, not the server's.
+        maintenance_work_mem=os.environ.get("STIR_SYNC_MAINTENANCE_WORK_MEM", "256MB"),
     )

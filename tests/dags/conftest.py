@@ -62,7 +62,7 @@ def airflow_db():
     return os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def warehouse(tmp_path_factory):
     """A real ClickHouse server (chDB behind the HTTP interface) on STIR_CH_PORT with the source tables."""
     from stir.chserver.testing import running_server
@@ -76,7 +76,23 @@ def warehouse(tmp_path_factory):
         client.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def seeded(warehouse):
+    """Every e2e module's source rows, then ONE dbt run of the staging layer (+ the freshness mart).
+
+    dbt's startup and project parse dominate a small run, so the modules share one build.
+    """
+    import seed_data
+
+    _, client, dbt = warehouse
+    seed_data.seed_scrape(client)
+    seed_data.seed_assets(client)
+    seed_data.seed_ops(client)
+    dbt("run", "--select", "path:models/staging", "mart_instagram_account_freshness")
+    return client
+
+
+@pytest.fixture(scope="session")
 def sidecar(warehouse, tmp_path_factory):
     """The stack's sidecar (scrape API stand-in, Slack sink, media) in a thread on STIR_SIDECAR_PORT."""
     import threading
@@ -107,3 +123,37 @@ def stack_connections(warehouse, sidecar, monkeypatch):
     for name, conn in conns.items():
         monkeypatch.setenv(f"AIRFLOW_CONN_{name}", json.dumps(conn))
     return conns
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on a free loopback port, with the bucket; yields (endpoint, boto3 client)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import boto3
+
+    from stir.chserver.testing import free_port, stop_process
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(endpoint, timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                stop_process(proc)
+                raise RuntimeError("moto server did not start") from None
+            time.sleep(0.2)
+    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="stir", aws_secret_access_key="stir-local",
+                          region_name="ap-south-1")
+    client.create_bucket(Bucket=config.S3_BUCKET,
+                         CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
+    yield endpoint, client
+    stop_process(proc)

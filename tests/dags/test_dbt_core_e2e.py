@@ -27,6 +27,7 @@ def test_airflow_dags_test_dbt_core(warehouse, airflow_db, tmp_path):
     proc = subprocess.run([str(airflow), "dags", "test", "dbt_core"], env=env, capture_output=True, text=True,
                           timeout=900)
     output = proc.stdout + proc.stderr
+    (tmp_path / "airflow-dags-test.log").write_text(output)
     assert proc.returncode == 0, output[-4000:]
     assert "dbt_run_core" in output
 

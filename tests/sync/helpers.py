@@ -8,20 +8,24 @@ import secrets
 from decimal import Decimal
 from pathlib import Path
 
-from stir.sync import export, load, settings, tasks
+from stir.sync import chtypes, export, load, settings, tasks
 from stir.sync.names import TableNames
 
 from .conftest import S3_KEY, S3_REGION, S3_SECRET
 
+# dbt.mart_leaderboard's real shape (DESCRIBE after a dbt build), column for column.
 LEADERBOARD_CH = """
-    month DateTime, profile_platform String, platform_id String, language String, category String,
-    platform String, profile_type String, followers Int64, engagement_rate Float64, avg_likes Float64,
-    avg_comments Float64, avg_views Float64, avg_plays Float64, followers_change Int64,
-    followers_rank UInt64, followers_change_rank UInt64, views_rank UInt64, plays_rank UInt64,
-    followers_rank_by_cat UInt64, views_rank_by_cat UInt64, followers_rank_by_lang UInt64,
-    views_rank_by_lang UInt64, followers_rank_by_cat_lang UInt64, views_rank_by_cat_lang UInt64,
-    last_month_ranks Map(String, UInt64), current_month_ranks Map(String, UInt64)
+    month Date, profile_platform String, platform_id String, handle Nullable(String), language Nullable(String),
+    category Nullable(String), platform String, profile_type String, followers Int64,
+    followers_change Nullable(Int64), engagement_rate Nullable(Float64), avg_likes Nullable(Float64),
+    avg_comments Nullable(Float64), avg_views Nullable(Float64), avg_plays Nullable(Float64),
+    followers_rank Nullable(UInt64), followers_change_rank Nullable(UInt64), views_rank Nullable(UInt64),
+    plays_rank Nullable(UInt64), followers_rank_by_cat Nullable(UInt64), views_rank_by_cat Nullable(UInt64),
+    followers_rank_by_lang Nullable(UInt64), views_rank_by_lang Nullable(UInt64),
+    followers_rank_by_cat_lang Nullable(UInt64), views_rank_by_cat_lang Nullable(UInt64),
+    current_month_ranks Map(String, UInt64), last_month_ranks Map(String, UInt64)
 """
+LEADERBOARD_COLUMNS = [c.split()[0] for c in chtypes.split_args(LEADERBOARD_CH)]
 
 TRICKY = ["back\\slash", 'quo"te', "tab\there", "new\nline", "uni ✓ café 日本", "C:\\new folder",
           "esc \\o \\\\ \\/", "comma, semi;", "", "\\N", "\\."]
@@ -31,8 +35,10 @@ def leaderboard_rows_sql(n: int, month: str = "2024-05-01", version: int = 0) ->
     """SELECT producing n leaderboard rows; every 7th category is one of the TRICKY strings."""
     tricky = "[" + ", ".join(export.ch_literal(s) for s in TRICKY) + "]"
     return f"""
-    SELECT toDateTime('{month} 00:00:00') AS month, if(number % 3 = 0, 'YA', 'IA') AS profile_platform,
-           concat('pid_', toString(number)) AS platform_id, ['en','hi','ta'][number % 3 + 1] AS language,
+    SELECT toDate('{month}') AS month, if(number % 3 = 0, 'YA', 'IA') AS profile_platform,
+           concat('pid_', toString(number)) AS platform_id,
+           if(number % 5 = 0, NULL, concat('handle_', toString(number))) AS handle,
+           if(number % 13 = 0, NULL, ['en','hi','ta'][number % 3 + 1]) AS language,
            if(number % 7 = 0, {tricky}[number % {len(TRICKY)} + 1], concat('cat', toString(number % 11))) AS category,
            'INSTAGRAM' AS platform, 'creator' AS profile_type, toInt64(number * 13 + {version}) AS followers,
            number / 1000 AS engagement_rate, number * 1.5 AS avg_likes, number * 0.25 AS avg_comments,
@@ -41,9 +47,26 @@ def leaderboard_rows_sql(n: int, month: str = "2024-05-01", version: int = 0) ->
            number + 4 AS plays_rank, number % 100 AS followers_rank_by_cat, number % 101 AS views_rank_by_cat,
            number % 102 AS followers_rank_by_lang, number % 103 AS views_rank_by_lang,
            number % 104 AS followers_rank_by_cat_lang, number % 105 AS views_rank_by_cat_lang,
-           map('followers_rank', number + 10, 'views_rank', toUInt64({version})) AS last_month_ranks,
-           map('followers_rank', number + 1) AS current_month_ranks
+           map('followers_rank', number + 1) AS current_month_ranks,
+           map('followers_rank', number + 10, 'views_rank', toUInt64({version})) AS last_month_ranks
     FROM numbers({n})"""
+
+
+def seed_accounts(pg, ids: str) -> None:
+    """instagram_account + instagram_account_search rows for profile ids `ids` (SQL set-returning
+    expression); columns the test does not care about get a type-appropriate filler."""
+    defaults = {"text": "'x'", "bigint": "0", "smallint": "0", "integer": "0", "double precision": "0",
+                "numeric(20,0)": "0", "timestamp without time zone": "now()", "date": "current_date",
+                "boolean": "false", "text[]": "'{}'", "jsonb": "'{}'"}
+    pg.execute("TRUNCATE instagram_account, instagram_account_search")
+    for table, given in (("instagram_account", {"profile_id": "'pid_' || g", "ig_id": "'pid_' || g",
+                                                 "top_audience_gender": "'female'"}),
+                         ("instagram_account_search", {"profile_id": "'pid_' || g",
+                                                        "search_phrase": "'phrase ' || g"})):
+        rows = pg.rows("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                       "%s::regclass AND attnum > 0 AND NOT attisdropped AND attnotnull", (table,))
+        exprs = {**{name: defaults[t] for name, t in rows}, **given}
+        pg.execute(f"INSERT INTO {table} ({', '.join(exprs)}) SELECT {', '.join(exprs.values())} FROM {ids} g")
 
 
 def build_mart(ch, mart: str, columns: str, select_sql: str, order_by: str = "tuple()") -> None:

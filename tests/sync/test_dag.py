@@ -75,17 +75,16 @@ def run_dag(env: dict, conf: dict) -> tuple[dict, str]:
 
 
 def test_dag_syncs_leaderboard_end_to_end(ch, pg, airflow_db):
-    pg.execute("TRUNCATE instagram_account")
-    pg.execute("""INSERT INTO instagram_account (id, ig_id, search_phrase)
-                  SELECT g, 'pid_' || g, 'p' || g FROM generate_series(1, 2000) g""")
+    h.seed_accounts(pg, "generate_series(1, 2000)")
     h.build_mart(ch, "mart_leaderboard", h.LEADERBOARD_CH, h.leaderboard_rows_sql(2000, version=7))
     states, log = run_dag(airflow_db, {})
     assert states == {"leaderboard.export": "success", "leaderboard.download": "success",
                       "leaderboard.load": "success", "leaderboard.vacuum": "success"}, log[-4000:]
-    from .test_pipeline import MART_COLUMNS
-
-    assert h.pg_digest(pg, "leaderboard", MART_COLUMNS) == h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS)
-    assert pg.scalar("SELECT count(platform_profile_id) FROM leaderboard") == 1999  # pid_0 has no account
+    cols = h.LEADERBOARD_COLUMNS
+    assert h.pg_digest(pg, "leaderboard", cols) == h.ch_digest(ch, "mart_leaderboard", cols)
+    # Instagram rows (number % 3 != 0) with an account (pid_1..pid_1999) are enriched.
+    assert pg.scalar("SELECT count(platform_profile_id) FROM leaderboard") == len(
+        [n for n in range(1, 2000) if n % 3 != 0])
     assert "stir-test-secret" not in log
 
     # A shrunken mart is refused (load fails with the reason) unless the run says allow_shrink.

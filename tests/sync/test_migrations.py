@@ -52,6 +52,19 @@ def test_failed_migration_rolls_back_alone(scratch_db, tmp_path):
     assert scratch_db.rows("SELECT version FROM schema_migrations") == [(1,)]
 
 
+def test_stir_migrate_command(scratch_db):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "stir.cli", "migrate", "--dsn", scratch_db.dsn],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    import re
+
+    assert re.search(r"0003\s+leaderboard\s+applied", out.stdout) and "pending" not in out.stdout
+    assert scratch_db.scalar("SELECT count(*) FROM schema_migrations") == len(migrations.discover())
+
+
 def test_shipped_migrations_make_swappable_tables(scratch_db, tmp_path):
     shutil.copytree(migrations.DIRECTORY, tmp_path / "m", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     migrations.apply(scratch_db.dsn, tmp_path / "m", progress=lambda _: None)

@@ -7,11 +7,7 @@ import pytest
 
 from . import helpers as h
 
-MART_COLUMNS = ["month", "profile_platform", "platform_id", "language", "category", "platform", "profile_type",
-                "followers", "engagement_rate", "avg_likes", "avg_comments", "avg_views", "avg_plays",
-                "followers_change", "followers_rank", "followers_change_rank", "views_rank", "plays_rank",
-                "followers_rank_by_cat", "views_rank_by_cat", "followers_rank_by_lang", "views_rank_by_lang",
-                "followers_rank_by_cat_lang", "views_rank_by_cat_lang", "last_month_ranks", "current_month_ranks"]
+MART_COLUMNS = h.LEADERBOARD_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +19,7 @@ def files(stack_env):
 
 @pytest.fixture(scope="module")
 def seeded(ch, pg, stack_env):
-    pg.execute("TRUNCATE instagram_account")
-    pg.execute("""INSERT INTO instagram_account (id, ig_id, handle, audience_gender, search_phrase)
-                  SELECT g, 'pid_' || g, 'h' || g, 'female', 'phrase ' || g FROM generate_series(1, 3000, 2) g""")
+    h.seed_accounts(pg, "generate_series(1, 3000, 2)")
     h.build_mart(ch, "mart_leaderboard", h.LEADERBOARD_CH, h.leaderboard_rows_sql(3000))
 
 
@@ -46,8 +40,10 @@ def test_leaderboard_end_to_end_equals_mart(ch, s3, sshd, pg, files, seeded, fmt
     got = {r[0] for r in pg.rows("SELECT DISTINCT category FROM leaderboard")}
     assert set(h.TRICKY) <= got
     # The enrichment join: odd pids have an instagram_account row, even ones do not.
-    assert pg.rows("SELECT platform_profile_id, search_phrase FROM leaderboard WHERE platform_id = 'pid_7'") == [
-        (7, "phrase 7")]
+    assert pg.rows("SELECT platform_profile_id, search_phrase, audience_gender FROM leaderboard "
+                   "WHERE platform_id = 'pid_7'") == [("pid_7", "phrase 7", "female")]
+    # YouTube rows never pick up an Instagram account, even with a matching id (pid_9 has one).
+    assert pg.rows("SELECT platform_profile_id FROM leaderboard WHERE platform_id = 'pid_9'") == [(None,)]
     assert pg.rows("SELECT platform_profile_id FROM leaderboard WHERE platform_id = 'pid_8'") == [(None,)]
     assert pg.scalar("SELECT has_table_privilege('stir_reader', 'leaderboard', 'SELECT')")
     names = {r[0] for r in pg.rows("SELECT indexname FROM pg_indexes WHERE tablename = 'leaderboard'")}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from stir.sync import load, rollback, settings
+from stir.sync import load, settings
 from stir.sync.errors import SyncSkipped
 from stir.sync.names import TableNames
 
@@ -84,9 +84,10 @@ def test_view_grant_comment_follow_and_rollback_restores(probe, files):
     assert probe.rows("SELECT DISTINCT version FROM probe_old_bkp") == [(1,)]
     assert probe.scalar("SELECT count(*) FROM pg_class WHERE relname LIKE 'probe\\_\\_%'") == 0
 
-    conn = probe.connect()
-    rollback.rollback(conn, PROBE, settings.current(), lambda _: None)
-    conn.close()
+    out = subprocess.run([sys.executable, "-m", "stir.cli", "rollback", "probe", "--dsn", probe.dsn],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "rolled back public.probe: now 1001 rows" in out.stdout
     assert probe.rows("SELECT version, n FROM probe_summary") == [(1, 1001)]
     assert probe.rows("SELECT DISTINCT version FROM probe_old_bkp") == [(2,)]
     assert probe.scalar("SELECT has_table_privilege('stir_reader', 'probe', 'SELECT')")

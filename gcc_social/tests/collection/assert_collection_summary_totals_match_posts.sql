@@ -6,11 +6,11 @@ with from_posts as (
         collection_id,
         toUInt64(count()) as posts,
         toUInt64(countIf(is_scraped = 1)) as scraped_posts,
-        toInt64(ifNull(sum(likes), 0)) as likes,
-        toInt64(ifNull(sum(comments), 0)) as comments,
-        toInt64(ifNull(sum(views), 0)) as views,
-        toInt64(ifNull(sum(engagement), 0)) as engagement,
-        toInt64(ifNull(sum(estimated_reach), 0)) as estimated_reach
+        toInt64(COALESCE(sum(likes), 0)) as likes,
+        toInt64(COALESCE(sum(comments), 0)) as comments,
+        toInt64(COALESCE(sum(views), 0)) as views,
+        toInt64(COALESCE(sum(engagement), 0)) as engagement,
+        toInt64(COALESCE(sum(estimated_reach), 0)) as estimated_reach
     from {{ ref('mart_collection_post') }}
     group by collection_id
 )
@@ -28,9 +28,11 @@ select
         'ok'
     ) as mismatch
 from {{ ref('mart_collection_summary') }} as s
-left join from_posts as p on p.collection_id = s.collection_id
+left join from_posts as p on s.collection_id = p.collection_id
 where mismatch != 'ok'
 union all
-select p.collection_id, 'collection missing from summary'
+select
+    p.collection_id,
+    'collection missing from summary'
 from from_posts as p
 where p.collection_id not in (select collection_id from {{ ref('mart_collection_summary') }})

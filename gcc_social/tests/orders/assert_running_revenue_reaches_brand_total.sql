@@ -4,7 +4,7 @@
 with per_brand as (
     select
         brand_id,
-        sum(ifNull(revenue_inr, 0)) as total_revenue,
+        sum(COALESCE(revenue_inr, 0)) as total_revenue,
         argMax(running_revenue_inr, (created_at, order_id)) as last_running_revenue,
         sum(is_first_order) as first_orders,
         sum(is_paid) as paid_orders
@@ -13,5 +13,6 @@ with per_brand as (
 )
 select *
 from per_brand
-where total_revenue != last_running_revenue
-   or first_orders != if(paid_orders > 0, 1, 0)
+where
+    total_revenue != last_running_revenue
+    or first_orders != if(paid_orders > 0, 1, 0)

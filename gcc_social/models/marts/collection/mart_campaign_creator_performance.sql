@@ -30,22 +30,30 @@ delivered as (
         assumeNotNull(cp.platform_id) as platform_id,
         toUInt64(count()) as posts,
         toUInt64(countIf(post_type = 'story')) as stories,
-        toInt64(ifNull(sum(likes), 0)) as likes,
-        toInt64(ifNull(sum(comments), 0)) as comments,
-        toInt64(ifNull(sum(views), 0)) as views,
-        toInt64(ifNull(sum(engagement), 0)) as engagement,
-        toInt64(ifNull(sum(estimated_reach), 0)) as estimated_reach,
+        toInt64(COALESCE(sum(likes), 0)) as likes,
+        toInt64(COALESCE(sum(comments), 0)) as comments,
+        toInt64(COALESCE(sum(views), 0)) as views,
+        toInt64(COALESCE(sum(engagement), 0)) as engagement,
+        toInt64(COALESCE(sum(estimated_reach), 0)) as estimated_reach,
         min(publish_time) as first_post_at,
         max(publish_time) as last_post_at
     from {{ ref('mart_campaign_post') }} as cp
-    where cp.platform_id is not null
+    where cp.platform_id is not NULL
     group by campaign_id, platform, platform_id
 ),
 
 creators as (
-    select campaign_id, platform, platform_id from contracts
+    select
+        campaign_id,
+        platform,
+        platform_id
+    from contracts
     union distinct
-    select campaign_id, platform, platform_id from delivered
+    select
+        campaign_id,
+        platform,
+        platform_id
+    from delivered
 ),
 
 joined as (
@@ -55,21 +63,21 @@ joined as (
         k.platform_id as platform_id,
         c.contract_status as contract_status,
         c.fee as fee,
-        ifNull(c.deliverables, 0) as deliverables,
-        ifNull(d.posts, 0) as posts,
-        ifNull(d.stories, 0) as stories,
-        ifNull(d.likes, 0) as likes,
-        ifNull(d.comments, 0) as comments,
-        ifNull(d.views, 0) as views,
-        ifNull(d.engagement, 0) as engagement,
-        ifNull(d.estimated_reach, 0) as estimated_reach,
+        COALESCE(c.deliverables, 0) as deliverables,
+        COALESCE(d.posts, 0) as posts,
+        COALESCE(d.stories, 0) as stories,
+        COALESCE(d.likes, 0) as likes,
+        COALESCE(d.comments, 0) as comments,
+        COALESCE(d.views, 0) as views,
+        COALESCE(d.engagement, 0) as engagement,
+        COALESCE(d.estimated_reach, 0) as estimated_reach,
         d.first_post_at as first_post_at,
         d.last_post_at as last_post_at
     from creators as k
     left join contracts as c
-        on c.campaign_id = k.campaign_id and c.platform = k.platform and c.platform_id = k.platform_id
+        on k.campaign_id = c.campaign_id and k.platform = c.platform and k.platform_id = c.platform_id
     left join delivered as d
-        on d.campaign_id = k.campaign_id and d.platform = k.platform and d.platform_id = k.platform_id
+        on k.campaign_id = d.campaign_id and k.platform = d.platform and k.platform_id = d.platform_id
 )
 
 select
@@ -99,5 +107,5 @@ select
     j.last_post_at as last_post_at
 from joined as j
 left join {{ ref('mart_staging_collection_profile_latest') }} as p
-    on p.platform = j.platform and p.platform_id = j.platform_id
+    on j.platform = p.platform and j.platform_id = p.platform_id
 window campaign as (partition by j.campaign_id)

@@ -59,16 +59,18 @@ select
         p.views > 0, p.views,
         NULL
     ), 'Nullable(Int64)') as estimated_reach,
-    if(p.platform = 'YOUTUBE',
+    if(
+        p.platform = 'YOUTUBE',
         {{ marts_collection_ratio('p.engagement', 'p.views', 100) }},
-        {{ marts_collection_ratio('p.engagement', 'p.profile_follower', 100) }}) as er,
+        {{ marts_collection_ratio('p.engagement', 'p.profile_follower', 100) }}
+    ) as er,
     CAST(f.fee, 'Nullable(Float64)') as creator_fee,
     {{ marts_collection_ratio('f.fee', 'p.creator_posts') }} as post_cost,
     {{ marts_collection_ratio('f.fee', 'p.creator_posts * p.engagement') }} as cpe,
     {{ marts_collection_ratio('f.fee', 'p.creator_posts * estimated_reach', 1000) }} as cpm,
     p.last_scraped_at as last_scraped_at,
-    toUInt8(p.last_scraped_at is not null) as is_scraped
+    toUInt8(p.last_scraped_at is not NULL) as is_scraped
 from posts as p
 left join fees as f
-    on f.campaign_id = p.campaign_id and f.platform = p.platform and f.platform_id = p.platform_id
-left join {{ ref('stg_coffee_campaign') }} as c on c.id = p.campaign_id
+    on p.campaign_id = f.campaign_id and p.platform = f.platform and p.platform_id = f.platform_id
+left join {{ ref('stg_coffee_campaign') }} as c on p.campaign_id = c.id

@@ -18,10 +18,10 @@ with contracts as (
         toUInt64(countIf(contract_status in ('DELIVERED', 'PAID'))) as creators_delivered,
         toUInt64(countIf(contract_status = 'DROPPED')) as creators_dropped,
         toInt64(sumIf(deliverables, contract_status != 'DROPPED')) as deliverables,
-        round(sumIf(ifNull(fee, 0), contract_status != 'DROPPED'), 2) as committed_fees,
-        round(sumIf(ifNull(fee, 0), contract_status = 'PAID'), 2) as paid_fees
+        round(sumIf(COALESCE(fee, 0), contract_status != 'DROPPED'), 2) as committed_fees,
+        round(sumIf(COALESCE(fee, 0), contract_status = 'PAID'), 2) as paid_fees
     from {{ ref('mart_campaign_creator_performance') }}
-    where contract_status is not null
+    where contract_status is not NULL
     group by campaign_id
 ),
 
@@ -31,13 +31,13 @@ delivered as (
         toUInt64(count()) as posts,
         toUInt64(countIf(is_scraped = 1)) as scraped_posts,
         toUInt64(countIf(post_type = 'story')) as stories,
-        toUInt64(uniqExactIf((platform, platform_id), platform_id is not null)) as creators_posted,
+        toUInt64(uniqExactIf((platform, platform_id), platform_id is not NULL)) as creators_posted,
         toUInt64(countIf(matched_via like '%HASHTAG%')) as hashtag_posts,
-        toInt64(ifNull(sum(likes), 0)) as likes,
-        toInt64(ifNull(sum(comments), 0)) as comments,
-        toInt64(ifNull(sum(views), 0)) as views,
-        toInt64(ifNull(sum(engagement), 0)) as engagement,
-        toInt64(ifNull(sum(estimated_reach), 0)) as estimated_reach,
+        toInt64(COALESCE(sum(likes), 0)) as likes,
+        toInt64(COALESCE(sum(comments), 0)) as comments,
+        toInt64(COALESCE(sum(views), 0)) as views,
+        toInt64(COALESCE(sum(engagement), 0)) as engagement,
+        toInt64(COALESCE(sum(estimated_reach), 0)) as estimated_reach,
         min(publish_time) as first_post_at,
         max(publish_time) as last_post_at
     from {{ ref('mart_campaign_post') }}
@@ -55,32 +55,32 @@ select
     c.hashtags as hashtags,
     c.currency as currency,
     CAST(c.budget, 'Nullable(Float64)') as budget,
-    ifNull(k.committed_fees, 0) as committed_fees,
-    ifNull(k.paid_fees, 0) as paid_fees,
+    COALESCE(k.committed_fees, 0) as committed_fees,
+    COALESCE(k.paid_fees, 0) as paid_fees,
     {{ marts_collection_ratio('k.committed_fees', 'c.budget') }} as budget_utilisation,
     CAST(round(c.budget * {{ marts_orders_fx_rate_to_inr('c.currency') }}, 2), 'Nullable(Float64)') as budget_inr,
-    CAST(round(ifNull(k.committed_fees, 0) * {{ marts_orders_fx_rate_to_inr('c.currency') }}, 2), 'Nullable(Float64)') as committed_fees_inr,
-    ifNull(k.creators_contracted, 0) as creators_contracted,
-    ifNull(k.creators_delivered, 0) as creators_delivered,
-    ifNull(k.creators_dropped, 0) as creators_dropped,
-    ifNull(d.creators_posted, 0) as creators_posted,
-    ifNull(k.deliverables, 0) as deliverables,
-    ifNull(d.posts, 0) as posts,
-    ifNull(d.scraped_posts, 0) as scraped_posts,
-    ifNull(d.stories, 0) as stories,
-    ifNull(d.hashtag_posts, 0) as hashtag_posts,
+    CAST(round(COALESCE(k.committed_fees, 0) * {{ marts_orders_fx_rate_to_inr('c.currency') }}, 2), 'Nullable(Float64)') as committed_fees_inr,
+    COALESCE(k.creators_contracted, 0) as creators_contracted,
+    COALESCE(k.creators_delivered, 0) as creators_delivered,
+    COALESCE(k.creators_dropped, 0) as creators_dropped,
+    COALESCE(d.creators_posted, 0) as creators_posted,
+    COALESCE(k.deliverables, 0) as deliverables,
+    COALESCE(d.posts, 0) as posts,
+    COALESCE(d.scraped_posts, 0) as scraped_posts,
+    COALESCE(d.stories, 0) as stories,
+    COALESCE(d.hashtag_posts, 0) as hashtag_posts,
     {{ marts_collection_ratio('d.posts', 'k.deliverables') }} as delivery_rate,
-    ifNull(d.likes, 0) as likes,
-    ifNull(d.comments, 0) as comments,
-    ifNull(d.views, 0) as views,
-    ifNull(d.engagement, 0) as engagement,
-    ifNull(d.estimated_reach, 0) as estimated_reach,
+    COALESCE(d.likes, 0) as likes,
+    COALESCE(d.comments, 0) as comments,
+    COALESCE(d.views, 0) as views,
+    COALESCE(d.engagement, 0) as engagement,
+    COALESCE(d.estimated_reach, 0) as estimated_reach,
     {{ marts_collection_ratio('k.committed_fees', 'd.engagement') }} as cpe,
     {{ marts_collection_ratio('k.committed_fees', 'd.estimated_reach', 1000) }} as cpm,
     d.first_post_at as first_post_at,
     d.last_post_at as last_post_at,
     c.created_at as created_at
 from {{ ref('stg_coffee_campaign') }} as c
-left join {{ ref('stg_coffee_brand') }} as b on b.id = c.brand_id
-left join contracts as k on k.campaign_id = c.id
-left join delivered as d on d.campaign_id = c.id
+left join {{ ref('stg_coffee_brand') }} as b on c.brand_id = b.id
+left join contracts as k on c.id = k.campaign_id
+left join delivered as d on c.id = d.campaign_id

@@ -15,16 +15,16 @@ with per_creator as (
         assumeNotNull(cp.platform_id) as platform_id,
         toUInt64(count()) as posts,
         toUInt64(countIf(post_type = 'story')) as stories,
-        toInt64(ifNull(sum(likes), 0)) as likes,
-        toInt64(ifNull(sum(comments), 0)) as comments,
-        toInt64(ifNull(sum(views), 0)) as views,
-        toInt64(ifNull(sum(engagement), 0)) as engagement,
-        toInt64(ifNull(sum(estimated_reach), 0)) as estimated_reach,
-        CAST(avgIf(er, er is not null), 'Nullable(Float64)') as avg_er,
+        toInt64(COALESCE(sum(likes), 0)) as likes,
+        toInt64(COALESCE(sum(comments), 0)) as comments,
+        toInt64(COALESCE(sum(views), 0)) as views,
+        toInt64(COALESCE(sum(engagement), 0)) as engagement,
+        toInt64(COALESCE(sum(estimated_reach), 0)) as estimated_reach,
+        CAST(avgIf(er, er is not NULL), 'Nullable(Float64)') as avg_er,
         CAST(argMax(profile_follower, last_scraped_at), 'Nullable(Int64)') as followers,
         max(publish_time) as last_post_at
     from {{ ref('mart_collection_post') }} as cp
-    where cp.platform_id is not null
+    where cp.platform_id is not NULL
     group by collection_id, platform, platform_id
 )
 
@@ -48,5 +48,5 @@ select
     c.last_post_at as last_post_at
 from per_creator as c
 left join {{ ref('mart_staging_collection_profile_latest') }} as p
-    on p.platform = c.platform and p.platform_id = c.platform_id
+    on c.platform = p.platform and c.platform_id = p.platform_id
 window collection as (partition by c.collection_id)

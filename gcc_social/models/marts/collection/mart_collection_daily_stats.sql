@@ -16,13 +16,13 @@ with daily as (
         toUInt64(count()) as posts_published,
         toUInt64(countIf(post_type = 'story')) as stories_published,
         toUInt64(uniqExact(platform, platform_id)) as creators_posting,
-        toInt64(ifNull(sum(likes), 0)) as likes,
-        toInt64(ifNull(sum(comments), 0)) as comments,
-        toInt64(ifNull(sum(views), 0)) as views,
-        toInt64(ifNull(sum(engagement), 0)) as engagement,
-        toInt64(ifNull(sum(estimated_reach), 0)) as estimated_reach
+        toInt64(COALESCE(sum(likes), 0)) as likes,
+        toInt64(COALESCE(sum(comments), 0)) as comments,
+        toInt64(COALESCE(sum(views), 0)) as views,
+        toInt64(COALESCE(sum(engagement), 0)) as engagement,
+        toInt64(COALESCE(sum(estimated_reach), 0)) as estimated_reach
     from {{ ref('mart_collection_post') }}
-    where is_scraped = 1 and publish_time is not null
+    where is_scraped = 1 and publish_time is not NULL
     group by collection_id, date
 )
 

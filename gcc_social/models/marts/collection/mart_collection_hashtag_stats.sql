@@ -5,7 +5,9 @@
     (by posts, then engagement). -#}
 
 with instagram_posts as (
-    select collection_id, toUInt64(countIf(is_scraped = 1)) as scraped_posts
+    select
+        collection_id,
+        toUInt64(countIf(is_scraped = 1)) as scraped_posts
     from {{ ref('mart_collection_post') }}
     where platform = 'INSTAGRAM'
     group by collection_id
@@ -25,4 +27,4 @@ select
     h.first_used_at as first_used_at,
     h.last_used_at as last_used_at
 from {{ ref('mart_staging_collection_hashtags') }} as h
-left join instagram_posts as p on p.collection_id = h.collection_id
+left join instagram_posts as p on h.collection_id = p.collection_id

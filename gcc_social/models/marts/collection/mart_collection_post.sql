@@ -60,8 +60,8 @@ instagram as (
         i.item_created_at as item_created_at,
         p.last_scraped_at as last_scraped_at
     from items as i
-    left join {{ ref('mart_staging_collection_post_latest') }} as p on p.shortcode = i.post_short_code
-    left join {{ ref('mart_staging_collection_story_data') }} as sd on sd.shortcode = i.post_short_code
+    left join {{ ref('mart_staging_collection_post_latest') }} as p on i.post_short_code = p.shortcode
+    left join {{ ref('mart_staging_collection_story_data') }} as sd on i.post_short_code = sd.shortcode
     where i.platform = 'INSTAGRAM'
 ),
 
@@ -74,7 +74,7 @@ youtube as (
         i.collection_name as collection_name,
         i.brand_id as brand_id,
         i.campaign_id as campaign_id,
-        coalesce(if(v.is_short = 1, 'short', if(v.video_id is null, NULL, 'video')), i.item_post_type) as post_type,
+        coalesce(if(v.is_short = 1, 'short', if(v.video_id is NULL, NULL, 'video')), i.item_post_type) as post_type,
         v.channel_id as platform_id,
         v.title as caption,
         arrayDistinct(arrayMap(x -> lower(x), v.tags)) as hashtags,
@@ -94,7 +94,7 @@ youtube as (
         i.item_created_at as item_created_at,
         v.last_scraped_at as last_scraped_at
     from items as i
-    left join {{ ref('mart_staging_collection_video_latest') }} as v on v.video_id = i.post_short_code
+    left join {{ ref('mart_staging_collection_video_latest') }} as v on i.post_short_code = v.video_id
     where i.platform = 'YOUTUBE'
 ),
 
@@ -135,12 +135,14 @@ select
         views > 0, views,
         NULL
     ), 'Nullable(Int64)') as estimated_reach,
-    if(platform = 'YOUTUBE',
+    if(
+        platform = 'YOUTUBE',
         {{ marts_collection_ratio('likes + comments', 'views', 100) }},
-        {{ marts_collection_ratio('likes + comments', 'profile_follower', 100) }}) as er,
+        {{ marts_collection_ratio('likes + comments', 'profile_follower', 100) }}
+    ) as er,
     publish_time,
     thumbnail_url,
     item_created_at,
     last_scraped_at,
-    toUInt8(last_scraped_at is not null) as is_scraped
+    toUInt8(last_scraped_at is not NULL) as is_scraped
 from posts

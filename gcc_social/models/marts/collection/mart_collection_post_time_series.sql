@@ -12,7 +12,9 @@
     change since its previous snapshot (lagInFrame), summed per day, then a running sum. -#}
 
 with collection_posts as (
-    select distinct collection_id, post_short_code as shortcode
+    select distinct
+        collection_id,
+        post_short_code as shortcode
     from {{ ref('mart_collection_post') }}
 ),
 
@@ -26,7 +28,7 @@ changes as (
         s.plays - lagInFrame(s.plays, 1, 0) over post_days as plays_change,
         row_number() over post_days = 1 as is_first_snapshot
     from {{ ref('mart_staging_collection_post_snapshots') }} as s final
-    inner join collection_posts as cp on cp.shortcode = s.shortcode
+    inner join collection_posts as cp on s.shortcode = cp.shortcode
     window post_days as (
         partition by cp.collection_id, s.shortcode order by s.date
         rows between unbounded preceding and current row

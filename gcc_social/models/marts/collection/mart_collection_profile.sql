@@ -46,12 +46,14 @@ select
     CAST(p.avg_likes, 'Nullable(Float64)') as avg_likes,
     CAST(p.avg_comments, 'Nullable(Float64)') as avg_comments,
     CAST(p.avg_views, 'Nullable(Float64)') as avg_views,
-    if(i.platform = 'INSTAGRAM',
+    if(
+        i.platform = 'INSTAGRAM',
         {{ marts_collection_story_reach('p.followers', 'p.engagement_rate', 'now()') }},
-        NULL) as estimated_story_reach,
+        NULL
+    ) as estimated_story_reach,
     i.added_at as added_at,
     p.last_scraped_at as last_scraped_at,
-    toUInt8(p.platform_id is not null) as is_scraped
+    toUInt8(p.platform_id is not NULL) as is_scraped
 from items as i
 left join {{ ref('mart_staging_collection_profile_latest') }} as p
-    on p.platform = i.platform and p.platform_id = i.platform_id
+    on i.platform = p.platform and i.platform_id = p.platform_id

@@ -16,24 +16,30 @@ with totals as (
         toUInt64(countIf(platform = 'INSTAGRAM')) as instagram_profiles,
         toUInt64(countIf(platform = 'YOUTUBE')) as youtube_profiles,
         toUInt64(countIf(is_scraped = 1)) as scraped_profiles,
-        toInt64(ifNull(sum(followers), 0)) as total_followers,
+        toInt64(COALESCE(sum(followers), 0)) as total_followers,
         CAST(avg(followers), 'Nullable(Float64)') as avg_followers,
-        CAST(if(countIf(followers is not null) > 0, quantileExactInclusive(0.5)(followers), NULL), 'Nullable(Float64)') as median_followers,
-        CAST(avgIf(engagement_rate, engagement_rate is not null), 'Nullable(Float64)') as avg_engagement_rate,
-        toInt64(ifNull(sum(estimated_story_reach), 0)) as total_estimated_story_reach,
+        CAST(if(countIf(followers is not NULL) > 0, quantileExactInclusive(0.5) (followers), NULL), 'Nullable(Float64)') as median_followers,
+        CAST(avgIf(engagement_rate, engagement_rate is not NULL), 'Nullable(Float64)') as avg_engagement_rate,
+        toInt64(COALESCE(sum(estimated_story_reach), 0)) as total_estimated_story_reach,
         max(added_at) as last_added_at
     from {{ ref('mart_collection_profile') }}
     group by collection_id
 ),
 
 group_counts as (
-    select collection_id, ifNull(follower_group, 'unknown') as bucket, toUInt64(count()) as n
+    select
+        collection_id,
+        COALESCE(follower_group, 'unknown') as bucket,
+        toUInt64(count()) as n
     from {{ ref('mart_collection_profile') }}
     group by collection_id, bucket
 ),
 
 category_counts as (
-    select collection_id, ifNull(category, 'unknown') as bucket, toUInt64(count()) as n
+    select
+        collection_id,
+        COALESCE(category, 'unknown') as bucket,
+        toUInt64(count()) as n
     from {{ ref('mart_collection_profile') }}
     group by collection_id, bucket
 ),
@@ -44,13 +50,17 @@ maps as (
         g.follower_groups as follower_groups,
         c.categories as categories
     from (
-        select collection_id, CAST(mapFromArrays(groupArray(bucket), groupArray(n)), 'Map(String, UInt64)') as follower_groups
+        select
+            collection_id,
+            CAST(mapFromArrays(groupArray(bucket), groupArray(n)), 'Map(String, UInt64)') as follower_groups
         from group_counts group by collection_id
     ) as g
     inner join (
-        select collection_id, CAST(mapFromArrays(groupArray(bucket), groupArray(n)), 'Map(String, UInt64)') as categories
+        select
+            collection_id,
+            CAST(mapFromArrays(groupArray(bucket), groupArray(n)), 'Map(String, UInt64)') as categories
         from category_counts group by collection_id
-    ) as c on c.collection_id = g.collection_id
+    ) as c on g.collection_id = c.collection_id
 )
 
 select
@@ -58,20 +68,20 @@ select
     c.name as collection_name,
     toUInt64(c.brand_id) as brand_id,
     c.campaign_id as campaign_id,
-    ifNull(t.profiles, 0) as profiles,
-    ifNull(t.instagram_profiles, 0) as instagram_profiles,
-    ifNull(t.youtube_profiles, 0) as youtube_profiles,
-    ifNull(t.scraped_profiles, 0) as scraped_profiles,
-    ifNull(t.total_followers, 0) as total_followers,
+    COALESCE(t.profiles, 0) as profiles,
+    COALESCE(t.instagram_profiles, 0) as instagram_profiles,
+    COALESCE(t.youtube_profiles, 0) as youtube_profiles,
+    COALESCE(t.scraped_profiles, 0) as scraped_profiles,
+    COALESCE(t.total_followers, 0) as total_followers,
     t.avg_followers as avg_followers,
     t.median_followers as median_followers,
     t.avg_engagement_rate as avg_engagement_rate,
-    ifNull(t.total_estimated_story_reach, 0) as total_estimated_story_reach,
-    CAST(ifNull(m.follower_groups, map()), 'Map(String, UInt64)') as follower_groups,
-    CAST(ifNull(m.categories, map()), 'Map(String, UInt64)') as categories,
+    COALESCE(t.total_estimated_story_reach, 0) as total_estimated_story_reach,
+    CAST(COALESCE(m.follower_groups, map()), 'Map(String, UInt64)') as follower_groups,
+    CAST(COALESCE(m.categories, map()), 'Map(String, UInt64)') as categories,
     t.last_added_at as last_added_at,
     c.created_at as created_at
 from {{ ref('stg_coffee_collection') }} as c
-left join totals as t on t.collection_id = c.id
-left join maps as m on m.collection_id = c.id
-where c.type = 'PROFILE' or t.collection_id is not null
+left join totals as t on c.id = t.collection_id
+left join maps as m on c.id = m.collection_id
+where c.type = 'PROFILE' or t.collection_id is not NULL

@@ -45,8 +45,8 @@ select
     {{ marts_collection_ratio('v.views', 'greatest(1, dateDiff(\'day\', v.publish_time, now()))') }} as avg_daily_views,
     i.added_at as added_at,
     v.last_scraped_at as last_scraped_at,
-    toUInt8(v.video_id is not null) as is_scraped
+    toUInt8(v.video_id is not NULL) as is_scraped
 from items as i
-left join {{ ref('mart_staging_collection_video_latest') }} as v on v.video_id = i.video_id
+left join {{ ref('mart_staging_collection_video_latest') }} as v on i.video_id = v.video_id
 left join {{ ref('mart_staging_collection_profile_latest') }} as ch
-    on ch.platform = 'YOUTUBE' and ch.platform_id = v.channel_id
+    on ch.platform = 'YOUTUBE' and v.channel_id = ch.platform_id

@@ -14,7 +14,11 @@ with by_type as (
         CAST(mapFromArrays(groupArray(request_type), groupArray(requests)), 'Map(String, UInt64)') as requests_by_type,
         CAST(mapFromArrays(groupArray(request_type), groupArray(completed)), 'Map(String, UInt64)') as completed_by_type
     from (
-        select brand_id, request_type, toUInt64(count()) as requests, toUInt64(countIf(status = 'COMPLETE')) as completed
+        select
+            brand_id,
+            request_type,
+            toUInt64(count()) as requests,
+            toUInt64(countIf(status = 'COMPLETE')) as completed
         from {{ ref('mart_data_request') }}
         group by brand_id, request_type
     )
@@ -31,11 +35,15 @@ totals as (
         toUInt64(countIf(is_closed = 0)) as open,
         toUInt64(countIf(is_sla_breached = 1)) as sla_breaches,
         toUInt64(countIf(is_closed = 0 and is_sla_breached = 1)) as open_sla_breaches,
-        CAST(avgIf(turnaround_hours, turnaround_hours is not null), 'Nullable(Float64)') as avg_turnaround_hours,
-        CAST(if(countIf(turnaround_hours is not null) > 0,
-                quantileExactInclusiveIf(0.5)(turnaround_hours, turnaround_hours is not null), NULL), 'Nullable(Float64)') as p50_turnaround_hours,
-        CAST(if(countIf(turnaround_hours is not null) > 0,
-                quantileExactInclusiveIf(0.95)(turnaround_hours, turnaround_hours is not null), NULL), 'Nullable(Float64)') as p95_turnaround_hours,
+        CAST(avgIf(turnaround_hours, turnaround_hours is not NULL), 'Nullable(Float64)') as avg_turnaround_hours,
+        CAST(if(
+            countIf(turnaround_hours is not NULL) > 0,
+            quantileExactInclusiveIf(0.5) (turnaround_hours, turnaround_hours is not NULL), NULL
+        ), 'Nullable(Float64)') as p50_turnaround_hours,
+        CAST(if(
+            countIf(turnaround_hours is not NULL) > 0,
+            quantileExactInclusiveIf(0.95) (turnaround_hours, turnaround_hours is not NULL), NULL
+        ), 'Nullable(Float64)') as p95_turnaround_hours,
         max(created_at) as last_request_at
     from {{ ref('mart_data_request') }}
     group by brand_id
@@ -59,4 +67,4 @@ select
     y.completed_by_type as completed_by_type,
     t.last_request_at as last_request_at
 from totals as t
-inner join by_type as y on y.brand_id = t.brand_id
+inner join by_type as y on t.brand_id = y.brand_id

@@ -56,11 +56,13 @@ select
     p.is_paid as is_paid,
     toUInt8(p.is_paid = 1 and sum(p.is_paid) over brand_orders = 1) as is_first_order,
     toUInt64(sum(p.is_paid) over brand_orders) as paid_order_number,
-    CAST(sum(ifNull(p.revenue_inr, 0)) over brand_orders, 'Decimal(18, 2)') as running_revenue_inr,
-    CAST(if(count() over brand_orders = 1, NULL,
-            dateDiff('day', lagInFrame(p.created_at, 1, p.created_at) over brand_orders, p.created_at)), 'Nullable(Int64)') as days_since_previous_order
+    CAST(sum(COALESCE(p.revenue_inr, 0)) over brand_orders, 'Decimal(18, 2)') as running_revenue_inr,
+    CAST(if(
+        count() over brand_orders = 1, NULL,
+        dateDiff('day', lagInFrame(p.created_at, 1, p.created_at) over brand_orders, p.created_at)
+    ), 'Nullable(Int64)') as days_since_previous_order
 from priced as p
-left join {{ ref('stg_coffee_brand') }} as b on b.id = p.brand_id
+left join {{ ref('stg_coffee_brand') }} as b on p.brand_id = b.id
 window brand_orders as (
     partition by p.brand_id order by p.created_at, p.order_id
     rows between unbounded preceding and current row

@@ -14,19 +14,28 @@
     The latest state of each post comes along because hashtag-found posts need not be in
     any collection (mart_staging_collection_post_latest does not cover them).
 
-    Performance: ClickHouse inlines CTEs, so the post scans are referenced exactly once.
-    Each candidate post is aggregated once (argMax over its scrapes), joined to the
-    campaigns it could belong to as arrays, and fanned out with ARRAY JOIN; the scan
-    prefilter (contracted creator, published after the earliest campaign start, any
-    campaign hashtag) keeps the aggregation to plausible posts. -#}
+    Performance: ClickHouse inlines CTEs, so every heavy CTE is referenced exactly once.
+    One pass over the scrapes finds the hashtag candidates (a contracted creator's post
+    carrying a hashtag of one of their campaigns, published after their first campaign
+    started); the candidates and the collected posts are then aggregated once through
+    the primary key (argMax over their scrapes), joined to the campaigns they could
+    belong to as arrays, and fanned out with ARRAY JOIN for the exact per-campaign test. -#}
 
 with campaigns as (
-    select id as campaign_id, brand_id, start_date, ifNull(end_date, today()) as end_date, hashtags
+    select
+        id as campaign_id,
+        brand_id,
+        start_date,
+        COALESCE(end_date, today()) as end_date,
+        hashtags
     from {{ ref('stg_coffee_campaign') }}
 ),
 
 creators as (
-    select distinct campaign_id, platform, platform_id
+    select distinct
+        campaign_id,
+        platform,
+        platform_id
     from {{ ref('stg_coffee_campaign_profile') }}
     where status != 'DROPPED'
 ),
@@ -39,8 +48,9 @@ collected as (
         min(item.collection_id) as collection_id,
         min(item.created_at) as added_at
     from {{ ref('mart_staging_collection_post_items') }} as item
-    where item.campaign_id is not null
-      and item.campaign_id in (select campaign_id from campaigns)
+    where
+        item.campaign_id is not NULL
+        and item.campaign_id in (select campaign_id from campaigns)
     group by campaign_id, platform, shortcode
 ),
 
@@ -56,9 +66,25 @@ collected_by_post as (
 ),
 
 creator_campaigns as (
-    select platform, platform_id, groupArray(campaign_id) as creator_campaign_ids
+    select
+        platform,
+        platform_id,
+        groupArray(campaign_id) as creator_campaign_ids
     from creators
     group by platform, platform_id
+),
+
+-- what a creator's post must carry (any hashtag of any of their campaigns, published
+-- after their first campaign started) to be worth aggregating at all
+creator_tags as (
+    select
+        cr.platform as platform,
+        cr.platform_id as platform_id,
+        groupUniqArrayArray(ca.hashtags) as tags,
+        min(ca.start_date) as first_start
+    from creators as cr
+    inner join campaigns as ca on cr.campaign_id = ca.campaign_id
+    group by cr.platform, cr.platform_id
 ),
 
 instagram_state as (
@@ -78,12 +104,14 @@ instagram_state as (
         argMax(s.publish_time, s.updated_at) as publish_time,
         max(s.updated_at) as last_scraped_at
     from {{ ref('stg_beat_instagram_post') }} as s
-    where s.shortcode in (select shortcode from collected where platform = 'INSTAGRAM')
-       or (
-           s.profile_id in (select platform_id from creators where platform = 'INSTAGRAM')
-           and s.publish_time >= (select toDateTime(min(start_date)) from campaigns)
-           and hasAny(s.hashtags, (select groupUniqArrayArray(hashtags) from campaigns))
-       )
+    where
+        s.shortcode in (select shortcode from collected where platform = 'INSTAGRAM')
+        or s.shortcode in (
+            select p.shortcode
+            from {{ ref('stg_beat_instagram_post') }} as p
+            inner join creator_tags as ct on ct.platform = 'INSTAGRAM' and p.profile_id = ct.platform_id
+            where hasAny(p.hashtags, ct.tags) and toDate(p.publish_time) >= ct.first_start
+        )
     group by s.shortcode
 ),
 
@@ -104,12 +132,14 @@ youtube_state as (
         argMax(s.publish_time, s.updated_at) as publish_time,
         max(s.updated_at) as last_scraped_at
     from {{ ref('stg_beat_youtube_video') }} as s
-    where s.video_id in (select shortcode from collected where platform = 'YOUTUBE')
-       or (
-           s.channel_id in (select platform_id from creators where platform = 'YOUTUBE')
-           and s.publish_time >= (select toDateTime(min(start_date)) from campaigns)
-           and hasAny(s.tags, (select groupUniqArrayArray(hashtags) from campaigns))
-       )
+    where
+        s.video_id in (select shortcode from collected where platform = 'YOUTUBE')
+        or s.video_id in (
+            select v.video_id
+            from {{ ref('stg_beat_youtube_video') }} as v
+            inner join creator_tags as ct on ct.platform = 'YOUTUBE' and v.channel_id = ct.platform_id
+            where hasAny(v.tags, ct.tags) and toDate(v.publish_time) >= ct.first_start
+        )
     group by s.video_id
 ),
 
@@ -140,8 +170,8 @@ candidates as (
         cb.added_ats as added_ats,
         cc.creator_campaign_ids as creator_campaign_ids
     from post_state as st
-    full outer join collected_by_post as cb on cb.platform = st.platform and cb.shortcode = st.shortcode
-    left join creator_campaigns as cc on cc.platform = st.platform and cc.platform_id = st.platform_id
+    full outer join collected_by_post as cb on st.platform = cb.platform and st.shortcode = cb.shortcode
+    left join creator_campaigns as cc on st.platform = cc.platform and st.platform_id = cc.platform_id
 ),
 
 fanned as (
@@ -176,8 +206,8 @@ select
     f.publish_time as publish_time,
     f.last_scraped_at as last_scraped_at,
     has(f.creator_campaign_ids, f.campaign_id)
-        and notEmpty(arrayIntersect(f.tags, ca.hashtags))
-        and toDate(f.publish_time) between ca.start_date and ca.end_date as hashtag_match
+    and notEmpty(arrayIntersect(f.tags, ca.hashtags))
+    and toDate(f.publish_time) between ca.start_date and ca.end_date as hashtag_match
 from fanned as f
-inner join campaigns as ca on ca.campaign_id = f.campaign_id
+inner join campaigns as ca on f.campaign_id = ca.campaign_id
 where f.in_collection or hashtag_match

@@ -4,7 +4,9 @@
     with the posts and engagement behind them. A post in a collection twice counts once. -#}
 
 with collection_posts as (
-    select distinct collection_id, short_code
+    select distinct
+        collection_id,
+        short_code
     from {{ ref('mart_staging_collection_post_items') }}
     where platform = 'INSTAGRAM'
 )
@@ -20,7 +22,7 @@ select
     min(p.publish_time) as first_used_at,
     max(p.publish_time) as last_used_at
 from collection_posts as cp
-inner join {{ ref('mart_staging_collection_post_latest') }} as p on p.shortcode = cp.short_code
+inner join {{ ref('mart_staging_collection_post_latest') }} as p on cp.short_code = p.shortcode
 array join arrayDistinct(arrayMap(x -> lower(x), p.hashtags)) as hashtag
 where hashtag != ''
 group by collection_id, hashtag

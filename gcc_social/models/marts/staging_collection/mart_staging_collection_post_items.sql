@@ -20,5 +20,5 @@ select
     item.created_at as created_at,
     item.updated_at as updated_at
 from {{ ref('stg_coffee_post_collection_item') }} as item
-inner join {{ ref('stg_coffee_collection') }} as coll on coll.id = item.collection_id
+inner join {{ ref('stg_coffee_collection') }} as coll on item.collection_id = coll.id
 where item.short_code != ''

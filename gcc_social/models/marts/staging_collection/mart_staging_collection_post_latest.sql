@@ -31,7 +31,8 @@ select
     max(updated_at) as last_scraped_at,
     toUInt64(uniqExact(updated_at)) as scrape_count
 from {{ ref('stg_beat_instagram_post') }}
-where shortcode in (
-    select short_code from {{ ref('mart_staging_collection_post_items') }} where platform = 'INSTAGRAM'
-)
+where
+    shortcode in (
+        select short_code from {{ ref('mart_staging_collection_post_items') }} where platform = 'INSTAGRAM'
+    )
 group by shortcode

@@ -19,7 +19,10 @@
 {%- set since = marts_collection_lookback('last_scraped_at') %}
 
 with collected as (
-    select platform, short_code, max(updated_at) as item_updated_at
+    select
+        platform,
+        short_code,
+        max(updated_at) as item_updated_at
     from {{ ref('mart_staging_collection_post_items') }}
     group by platform, short_code
 ),
@@ -31,25 +34,28 @@ instagram as (
         toDate(updated_at) as date,
         toInt64(max(likes)) as likes,
         toInt64(max(comments)) as comments,
-        toInt64(ifNull(max(views), 0)) as views,
-        toInt64(ifNull(max(plays), 0)) as plays,
+        toInt64(COALESCE(max(views), 0)) as views,
+        toInt64(COALESCE(max(plays), 0)) as plays,
         CAST(max(reach), 'Nullable(Int64)') as reach,
         max(updated_at) as last_scraped_at
     from {{ ref('stg_beat_instagram_post') }}
-    where shortcode in (select short_code from collected where platform = 'INSTAGRAM')
-    {%- if is_incremental() %}
-      and (
-          (shortcode, toDate(updated_at)) in (
-              select shortcode, toDate(updated_at)
-              from {{ ref('stg_beat_instagram_post') }}
-              where updated_at > {{ since }}
-          )
-          or shortcode in (
-              select short_code from collected
-              where platform = 'INSTAGRAM' and item_updated_at > {{ since }}
-          )
-      )
-    {%- endif %}
+    where
+        shortcode in (select short_code from collected where platform = 'INSTAGRAM')
+        {%- if is_incremental() %}
+            and (
+                (shortcode, toDate(updated_at)) in (
+                    select
+                        shortcode,
+                        toDate(updated_at)
+                    from {{ ref('stg_beat_instagram_post') }}
+                    where updated_at > {{ since }}
+                )
+                or shortcode in (
+                    select short_code from collected
+                    where platform = 'INSTAGRAM' and item_updated_at > {{ since }}
+                )
+            )
+        {%- endif %}
     group by shortcode, date
 ),
 
@@ -65,25 +71,35 @@ youtube as (
         CAST(NULL, 'Nullable(Int64)') as reach,
         max(updated_at) as last_scraped_at
     from {{ ref('stg_beat_youtube_video') }}
-    where video_id in (select short_code from collected where platform = 'YOUTUBE')
-    {%- if is_incremental() %}
-      and (
-          (video_id, toDate(updated_at)) in (
-              select video_id, toDate(updated_at)
-              from {{ ref('stg_beat_youtube_video') }}
-              where updated_at > {{ since }}
-          )
-          or video_id in (
-              select short_code from collected
-              where platform = 'YOUTUBE' and item_updated_at > {{ since }}
-          )
-      )
-    {%- endif %}
+    where
+        video_id in (select short_code from collected where platform = 'YOUTUBE')
+        {%- if is_incremental() %}
+            and (
+                (video_id, toDate(updated_at)) in (
+                    select
+                        video_id,
+                        toDate(updated_at)
+                    from {{ ref('stg_beat_youtube_video') }}
+                    where updated_at > {{ since }}
+                )
+                or video_id in (
+                    select short_code from collected
+                    where platform = 'YOUTUBE' and item_updated_at > {{ since }}
+                )
+            )
+        {%- endif %}
     group by shortcode, date
 )
 
 select
-    shortcode, platform, date, likes, comments, views, plays, reach,
+    shortcode,
+    platform,
+    date,
+    likes,
+    comments,
+    views,
+    plays,
+    reach,
     likes + comments as engagement,
     last_scraped_at
 from (

@@ -14,13 +14,25 @@
     Only creators beat has scraped appear here. -#}
 
 with wanted as (
-    select platform, platform_id from {{ ref('mart_staging_collection_profile_items') }}
+    select
+        platform,
+        platform_id
+    from {{ ref('mart_staging_collection_profile_items') }}
     union distinct
-    select platform, platform_id from {{ ref('stg_coffee_campaign_profile') }}
+    select
+        platform,
+        platform_id
+    from {{ ref('stg_coffee_campaign_profile') }}
     union distinct
-    select 'INSTAGRAM', profile_id from {{ ref('mart_staging_collection_post_latest') }}
+    select
+        'INSTAGRAM',
+        profile_id
+    from {{ ref('mart_staging_collection_post_latest') }}
     union distinct
-    select 'YOUTUBE', channel_id from {{ ref('mart_staging_collection_video_latest') }}
+    select
+        'YOUTUBE',
+        channel_id
+    from {{ ref('mart_staging_collection_video_latest') }}
 ),
 
 instagram_posts as (
@@ -30,12 +42,13 @@ instagram_posts as (
         argMax(s.post_type, s.updated_at) as post_type,
         argMax(s.likes, s.updated_at) as likes,
         argMax(s.comments, s.updated_at) as comments,
-        argMax(ifNull(s.views, s.plays), s.updated_at) as views,
+        argMax(COALESCE(s.views, s.plays), s.updated_at) as views,
         argMax(s.profile_er, s.updated_at) as profile_er,
         max(s.updated_at) as last_scraped_at
     from {{ ref('stg_beat_instagram_post') }} as s
-    where s.profile_id in (select platform_id from wanted where platform = 'INSTAGRAM')
-      and s.publish_time >= now() - INTERVAL 90 DAY
+    where
+        s.profile_id in (select platform_id from wanted where platform = 'INSTAGRAM')
+        and s.publish_time >= now() - interval 90 day
     group by s.shortcode
 ),
 
@@ -45,7 +58,7 @@ instagram_recent as (
         toUInt64(countIf(post_type != 'story')) as posts_90d,
         avgIf(likes, post_type != 'story') as avg_likes,
         avgIf(comments, post_type != 'story') as avg_comments,
-        avgIf(views, post_type != 'story' and views is not null) as avg_views,
+        avgIf(views, post_type != 'story' and views is not NULL) as avg_views,
         argMax(profile_er, last_scraped_at) as latest_profile_er
     from instagram_posts
     group by profile_id
@@ -63,7 +76,7 @@ instagram as (
         CAST(a.followers, 'Nullable(Int64)') as followers,
         CAST(a.following, 'Nullable(Int64)') as following,
         CAST(a.media_count, 'Nullable(Int64)') as media_count,
-        ifNull(r.posts_90d, 0) as posts_90d,
+        COALESCE(r.posts_90d, 0) as posts_90d,
         r.avg_likes as avg_likes,
         r.avg_comments as avg_comments,
         r.avg_views as avg_views,
@@ -73,7 +86,7 @@ instagram as (
         ), 'Nullable(Float64)') as engagement_rate,
         a.updated_at as last_scraped_at
     from {{ ref('stg_beat_instagram_account') }} as a
-    left join instagram_recent as r on r.profile_id = a.profile_id
+    left join instagram_recent as r on a.profile_id = r.profile_id
     where a.profile_id in (select platform_id from wanted where platform = 'INSTAGRAM')
 ),
 
@@ -85,8 +98,9 @@ youtube_videos as (
         argMax(s.likes, s.updated_at) as likes,
         argMax(s.comments, s.updated_at) as comments
     from {{ ref('stg_beat_youtube_video') }} as s
-    where s.channel_id in (select platform_id from wanted where platform = 'YOUTUBE')
-      and s.publish_time >= now() - INTERVAL 90 DAY
+    where
+        s.channel_id in (select platform_id from wanted where platform = 'YOUTUBE')
+        and s.publish_time >= now() - interval 90 day
     group by s.video_id
 ),
 
@@ -114,14 +128,14 @@ youtube as (
         CAST(c.subscribers, 'Nullable(Int64)') as followers,
         CAST(NULL, 'Nullable(Int64)') as following,
         CAST(c.video_count, 'Nullable(Int64)') as media_count,
-        ifNull(r.posts_90d, 0) as posts_90d,
+        COALESCE(r.posts_90d, 0) as posts_90d,
         r.avg_likes as avg_likes,
         r.avg_comments as avg_comments,
         r.avg_views as avg_views,
         CAST(r.engagement_rate, 'Nullable(Float64)') as engagement_rate,
         c.updated_at as last_scraped_at
     from {{ ref('stg_beat_youtube_channel') }} as c
-    left join youtube_recent as r on r.channel_id = c.channel_id
+    left join youtube_recent as r on c.channel_id = r.channel_id
     where c.channel_id in (select platform_id from wanted where platform = 'YOUTUBE')
 )
 

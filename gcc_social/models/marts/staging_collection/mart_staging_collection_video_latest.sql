@@ -21,9 +21,10 @@ with videos as (
         max(updated_at) as last_scraped_at,
         toUInt64(uniqExact(updated_at)) as scrape_count
     from {{ ref('stg_beat_youtube_video') }}
-    where video_id in (
-        select short_code from {{ ref('mart_staging_collection_post_items') }} where platform = 'YOUTUBE'
-    )
+    where
+        video_id in (
+            select short_code from {{ ref('mart_staging_collection_post_items') }} where platform = 'YOUTUBE'
+        )
     group by video_id
 )
 
@@ -46,4 +47,4 @@ select
     v.last_scraped_at as last_scraped_at,
     v.scrape_count as scrape_count
 from videos as v
-left join {{ ref('stg_beat_youtube_channel') }} as ch on ch.channel_id = v.channel_id
+left join {{ ref('stg_beat_youtube_channel') }} as ch on v.channel_id = ch.channel_id

@@ -1,0 +1,36 @@
+-- dbt.mart_collection_post -> public.collection_post (columns and types follow the mart; drafted by `stir sync scaffold`, reviewed).
+CREATE TABLE public.collection_post (
+    collection_id numeric(20,0) NOT NULL,
+    post_short_code text NOT NULL,
+    item_id numeric(20,0) NOT NULL,
+    platform text NOT NULL,
+    collection_name text NOT NULL,
+    brand_id numeric(20,0) NOT NULL,
+    campaign_id numeric(20,0),
+    post_type text,
+    platform_id text,
+    caption text,
+    hashtags text[] NOT NULL,
+    likes bigint,
+    comments bigint,
+    views bigint,
+    plays bigint,
+    saves bigint,
+    shares bigint,
+    impressions bigint,
+    engagement bigint,
+    reach bigint,
+    profile_follower bigint,
+    profile_er double precision,
+    story_reach_estimate bigint,
+    estimated_reach bigint,
+    er double precision,
+    publish_time timestamp,
+    thumbnail_url text,
+    item_created_at timestamp NOT NULL,
+    last_scraped_at timestamp,
+    is_scraped smallint NOT NULL,
+    CONSTRAINT collection_post_pkey PRIMARY KEY (collection_id, post_short_code)
+);
+CREATE INDEX collection_post_platform_id_idx ON public.collection_post (platform_id);
+CREATE INDEX collection_post_campaign_id_idx ON public.collection_post (campaign_id);

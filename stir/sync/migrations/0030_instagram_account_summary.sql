@@ -1,0 +1,26 @@
+-- dbt.mart_instagram_account_summary -> public.instagram_account_summary (columns and types follow the mart; drafted by `stir sync scaffold`, reviewed).
+CREATE TABLE public.instagram_account_summary (
+    profile_id text NOT NULL,
+    followers bigint,
+    following bigint,
+    post_count bigint NOT NULL,
+    reels_count bigint NOT NULL,
+    image_count bigint NOT NULL,
+    carousel_count bigint NOT NULL,
+    story_count bigint NOT NULL,
+    avg_likes double precision,
+    avg_comments double precision,
+    avg_views double precision,
+    avg_plays double precision,
+    avg_reels_likes double precision,
+    avg_static_likes double precision,
+    avg_post_reach double precision,
+    engagement_rate double precision,
+    sponsored_share double precision,
+    top_reel_by_likes text,
+    top_reel_by_plays text,
+    top_static_by_likes text,
+    last_post_time timestamp NOT NULL,
+    last_updated timestamp NOT NULL,
+    CONSTRAINT instagram_account_summary_pkey PRIMARY KEY (profile_id)
+);

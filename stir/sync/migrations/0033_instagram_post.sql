@@ -1,0 +1,31 @@
+-- dbt.mart_instagram_post -> public.instagram_post (columns and types follow the mart; drafted by `stir sync scaffold`, reviewed).
+CREATE TABLE public.instagram_post (
+    shortcode text NOT NULL,
+    profile_id text NOT NULL,
+    post_type text NOT NULL,
+    caption text,
+    hashtags text[] NOT NULL,
+    mentions text[] NOT NULL,
+    likes bigint NOT NULL,
+    comments bigint NOT NULL,
+    views bigint,
+    plays bigint,
+    reach bigint,
+    impressions bigint,
+    saves bigint,
+    shares bigint,
+    engagement bigint NOT NULL,
+    profile_follower bigint,
+    profile_er double precision,
+    engagement_rate double precision,
+    view_rate double precision,
+    thumbnail_url text,
+    is_sponsored smallint NOT NULL,
+    publish_time timestamp NOT NULL,
+    publish_date date NOT NULL,
+    first_scraped_at timestamp NOT NULL,
+    last_scraped_at timestamp NOT NULL,
+    scrape_count numeric(20,0) NOT NULL,
+    CONSTRAINT instagram_post_pkey PRIMARY KEY (shortcode)
+);
+CREATE INDEX instagram_post_profile_id_idx ON public.instagram_post (profile_id);
