@@ -277,15 +277,19 @@ def crm_recommendation_invitation(client, min_score: float = 0.8, max_per_brand:
     before = _rows(client, f"SELECT count() FROM {CRM_TABLE} FINAL")[0][0]
     client.command(f"""
         INSERT INTO {CRM_TABLE} (recommendation_id, brand_id, platform, platform_id, score, reason, queued_at)
-        SELECT id, brand_id, platform, platform_id, score, ifNull(reason, ''), now64(3)
-        FROM dbt.stg_coffee_recommendation
-        WHERE score >= %(min_score)s AND created_at >= now() - INTERVAL 30 DAY
-          AND (brand_id, platform, platform_id) NOT IN (
-                SELECT brand_id, platform, platform_id FROM dbt.stg_coffee_invitation)
-          AND (brand_id, platform, platform_id) NOT IN (
-                SELECT brand_id, platform, platform_id FROM {CRM_TABLE} FINAL)
+        SELECT id, brand_id, platform, platform_id, score, reason, now64(3)
+        FROM (
+            SELECT id, brand_id, platform, platform_id, score, ifNull(reason, '') AS reason
+            FROM dbt.stg_coffee_recommendation
+            WHERE score >= %(min_score)s AND created_at >= now() - INTERVAL 30 DAY
+              AND (brand_id, platform, platform_id) NOT IN (
+                    SELECT brand_id, platform, platform_id FROM dbt.stg_coffee_invitation)
+              AND (brand_id, platform, platform_id) NOT IN (
+                    SELECT brand_id, platform, platform_id FROM {CRM_TABLE} FINAL)
+            ORDER BY score DESC, id
+            LIMIT 1 BY brand_id, platform, platform_id
+        )
         ORDER BY brand_id, score DESC, id
-        LIMIT 1 BY brand_id, platform, platform_id
         LIMIT %(per_brand)s BY brand_id""", parameters={"min_score": min_score, "per_brand": max_per_brand})
     after = _rows(client, f"SELECT count() FROM {CRM_TABLE} FINAL")[0][0]
     log.info("queued %d invitations (%d queued in total)", after - before, after)

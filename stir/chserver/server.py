@@ -177,6 +177,12 @@ class Handler(BaseHTTPRequestHandler):
         stmt = analyse(sql)
         if not stmt.kind:
             raise ServerError(SYNTAX_ERROR, "Empty query")
+        if not (stmt.kind[0].isalpha() or stmt.kind == "("):
+            # chDB answers an empty success to text starting with NUL or U+FFFD; a
+            # server must say what ClickHouse says about any unrecognized first token.
+            start = len(sql) - len(sql.lstrip())
+            raise ServerError(SYNTAX_ERROR, f"Syntax error: failed at position {start + 1} "
+                                            f"({sql[start:start + 20]!r}): Unrecognized token")
         params = spec.query_params
         return self._on_connection(
             method, spec, lambda conn: run_query(conn, sql, stmt, spec.default_format, params), stmt.kind)

@@ -45,8 +45,8 @@ class Statement:
 _TOKEN = re.compile(r"""
     (?P<space>\s+|--[^\n]*|\#[^\n]*)
   | (?P<comment>/\*)
-  | (?P<string>'(?:[^'\\]+|\\.|'')*')
-  | (?P<quoted>"(?:[^"\\]+|\\.|"")*"|`(?:[^`\\]+|\\.|``)*`)
+  | (?P<string>'(?>[^'\\]+|\\.|'')*(?:'|\Z))
+  | (?P<quoted>"(?>[^"\\]+|\\.|"")*(?:"|\Z)|`(?>[^`\\]+|\\.|``)*(?:`|\Z))
   | (?P<word>[^\W\d]\w*)
   | (?P<number>\d[\w.]*)
   | (?P<punct>.)
@@ -116,9 +116,11 @@ def _insert_data_start(text: str, after_format: int) -> int:
 
 
 # Only what changes the analysis is matched; everything between is skipped by the
-# regex engine, so long statements cost little Python.
+# regex engine, so long statements cost little Python. Atomic groups, and strings that
+# may end at the end of the text, keep unterminated quotes (garbage bodies) linear.
 _EVENT = re.compile(r"""
-    (?P<skip>'(?:[^'\\]+|\\.|'')*'|"(?:[^"\\]+|\\.|"")*"|`(?:[^`\\]+|\\.|``)*`|--[^\n]*|\#[^\n]*)
+    (?P<skip>'(?>[^'\\]+|\\.|'')*(?:'|\Z)|"(?>[^"\\]+|\\.|"")*(?:"|\Z)|`(?>[^`\\]+|\\.|``)*(?:`|\Z)
+            |--[^\n]*|\#[^\n]*)
   | (?P<comment>/\*)
   | (?P<open>[(\[])
   | (?P<close>[)\]])

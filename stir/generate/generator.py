@@ -58,6 +58,9 @@ EVENTS = ("_e.scrape_request_log_events", tables_ops.scrape_request_log_events)
 INSERT_SETTINGS = {
     "max_insert_threads": 2,
     "max_partitions_per_insert_block": 1000,
+    # source blocks of 8k creators fan out to ~600k post rows after the ARRAY JOINs;
+    # the default 65k would make multi-GB blocks at 1M creators
+    "max_block_size": 8192,
 }
 
 

@@ -36,6 +36,8 @@ def _still_serving(ch):
     ("", 62, "SYNTAX_ERROR", 400),
     ("SELECT 1 FORMAT NoSuchFormat", 73, "UNKNOWN_FORMAT", 404),
     ("SELECT throwIf(1, 'boom')", 395, "FUNCTION_THROW_IF_VALUE_IS_NON_ZERO", None),
+    ("\x00SELECT 1", 62, "SYNTAX_ERROR", 400),
+    ("\ufffd garbage", 62, "SYNTAX_ERROR", 400),
 ])
 def test_sql_errors(ch, query, code, name, status):
     _assert_error(request(ch, query), code, name, status)
@@ -104,9 +106,12 @@ def test_malformed_chunk_size_closes_connection(ch):
 
 def test_ten_megabytes_of_garbage(ch):
     garbage = os.urandom(10 << 20)
-    status, headers, body = request(ch, garbage)
-    assert status >= 400 and status not in (429, 503, 504)
-    assert headers["x-clickhouse-exception-code"] == "62"
+    # with and without statement separators, and starting with bytes chDB alone would
+    # treat as an empty query
+    for body in (garbage, garbage.replace(b";", b"'"), b"\x00" + garbage, b"\xff" + garbage.replace(b";", b" ")):
+        status, headers, _ = request(ch, body)
+        assert status >= 400 and status not in (429, 503, 504)
+        assert headers["x-clickhouse-exception-code"] == "62"
     for encoding in ("lz4", "gzip"):
         status, headers, _ = request(ch, garbage[: 1 << 20], headers={"Content-Encoding": encoding})
         assert status == 400 and headers["x-clickhouse-exception-code"] == "271"

@@ -19,7 +19,9 @@ def parse_catalogue() -> dict[str, dict]:
         if line.startswith("| dag_id |"):
             in_table = True
             continue
-        if not in_table or not line.startswith("|") or line.startswith("|---"):
+        if in_table and not line.startswith("|"):
+            break  # the DAG table ended
+        if not in_table or line.startswith("|---"):
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         dag_id, category, schedule, timeout, purpose, pairs = cells

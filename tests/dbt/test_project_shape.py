@@ -182,7 +182,7 @@ def test_every_mart_key_column_has_a_not_null_test(models, generic_tests):
         missing = sorted(c for c in cols if (node["unique_id"], c) not in not_null)
         if missing:
             gaps[name] = missing
-    assert gaps == {}
+    assert not gaps, f"mart key columns without a not_null test in YAML: {gaps}"
 
 
 def test_every_model_has_a_description(models):
