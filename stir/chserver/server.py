@@ -109,7 +109,8 @@ class Handler(BaseHTTPRequestHandler):
         self.server.track(1)
         url = urlsplit(self.path)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s accept-encoding=%s", method, self.path[:1000], self.headers.get("Accept-Encoding"))
+            # The URL path only: a ?query= may carry s3() credentials, which a server must not log.
+            log.debug("%s %s accept-encoding=%s", method, url.path, self.headers.get("Accept-Encoding"))
         query_id, status, rows, code = "", 200, 0, "-"
         self._out_encoding = "-"
         self._timezone: str | None = None
@@ -136,7 +137,7 @@ class Handler(BaseHTTPRequestHandler):
             status, code = err.http_status, f"{err.code}:{err.name}"
             self._send_error(err, query_id, body)
         except Exception as exc:  # an engine or server bug must still produce a ClickHouse-style error
-            log.exception("unexpected error handling %s", self.path[:200])
+            log.exception("unexpected error handling %s", url.path)
             err = ServerError(UNKNOWN_EXCEPTION, f"{type(exc).__name__}: {exc}")
             status, code = err.http_status, f"{err.code}:{err.name}"
             self._send_error(err, query_id, body)
