@@ -1,9 +1,10 @@
 """`stir demo`: the whole pipeline once, end to end, on the embedded stack.
 
-stack up -> synthetic sources -> dbt build (bootstrap, with data tests) -> every dbt tier
-DAG once through Airflow -> sync DAGs into PostgreSQL -> a leaderboard and a freshness
-table printed from PostgreSQL -> stack down. Each step is a real process against real
-servers; a failing step stops the demo with its log tail.
+stack up -> synthetic sources -> dbt build (every model and data test) -> every dbt tier
+DAG once through Airflow -> sync DAGs into PostgreSQL -> the leaderboard, the serving tables
+and a freshness table printed from the servers -> stack down. Each step is a real process
+against real servers; a failing step stops the demo with its log tail (full logs under
+$STIR_HOME/demo-logs/).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import os
 import shlex
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from pathlib import Path
 
 from stir import config
-from stir.tiers import TIERS
+from stir.tiers import BY_TAG
 
 # Tiers in an order where each one's upstream tables already exist after the bootstrap
 # build; running them again shows the scheduled path (tag selection, excludes) works.
@@ -25,112 +28,293 @@ TIER_ORDER = (
     "core", "staging_collections", "recent_scl", "post_ranker", "post_ranker_partial",
     "daily", "weekly", "hourly", "collections", "gcc_orders", "data_requests",
 )
-DEMO_SYNC_DAGS = ("sync_leaderboard_prod", "sync_time_series_prod", "sync_group_metrics_prod")
+# The account tables first: the leaderboard's load joins them (platform_profile_id, search_phrase).
+DEMO_SYNC_DAGS = (
+    "sync_insta_accounts_prod", "sync_insta_account_search",
+    "sync_leaderboard_prod", "sync_time_series_prod", "sync_group_metrics_prod",
+)
 
 
-def _console():
-    from rich.console import Console
-
-    return Console()
+class StepFailed(Exception):
+    pass
 
 
-def _load_stack_env() -> dict[str, str]:
-    env_file = config.stir_home() / "stack.env"
-    env = dict(os.environ)
-    for line in env_file.read_text().splitlines():
-        line = line.strip()
-        if not line.startswith("export "):
-            continue
-        key, _, value = line[len("export "):].partition("=")
-        env[key] = shlex.split(value)[0] if value else ""
-    return env
+class Demo:
+    def __init__(self, console, log_dir: Path):
+        self.console = console
+        self.log_dir = log_dir
+        self.timings: list[tuple[str, float, str]] = []
+
+    def run(self, title: str, cmd: list[str], env: dict[str, str]) -> float:
+        """Runs one step, showing a spinner with its latest output line; raises StepFailed with the tail."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.log_dir / f"{len(self.timings) + 1:02d}-{_slug(title)}.log"
+        self.console.print(f"[bold cyan]>>[/] {title}  [dim]{shlex.join(_short(cmd))}[/]", highlight=False)
+        tail: deque[str] = deque(maxlen=60)
+        started = time.monotonic()
+        with open(log_path, "w") as log, self.console.status(title) as status:
+            proc = subprocess.Popen(cmd, env=env, cwd=config.REPO_ROOT, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, errors="replace")
+            ticker = _Ticker(status, title, started)
+            ticker.start()
+            try:
+                for line in proc.stdout:
+                    log.write(line)
+                    tail.append(line.rstrip())
+                    ticker.last = line.strip()
+                proc.wait()
+            finally:
+                ticker.stop()
+                if proc.poll() is None:
+                    proc.terminate()
+                    proc.wait(30)
+        elapsed = time.monotonic() - started
+        if proc.returncode != 0:
+            self.timings.append((title, elapsed, "failed"))
+            self.console.print(f"   [bold red]FAILED[/] after {elapsed:.1f}s (exit {proc.returncode}); "
+                               f"log: {log_path}", highlight=False)
+            self.console.print("\n".join(tail), markup=False, highlight=False)
+            raise StepFailed(title)
+        self.timings.append((title, elapsed, "ok"))
+        self.console.print(f"   [green]ok[/] {elapsed:.1f}s", highlight=False)
+        return elapsed
+
+    def print_timings(self) -> None:
+        from rich.table import Table
+
+        table = Table(title="Steps")
+        table.add_column("step")
+        table.add_column("result")
+        table.add_column("seconds", justify="right")
+        for title, seconds, result in self.timings:
+            table.add_row(title, result, f"{seconds:.1f}")
+        table.add_row("[bold]total[/]", "", f"[bold]{sum(s for _, s, _ in self.timings):.1f}[/]")
+        self.console.print(table)
 
 
-def _run(console, title: str, cmd: list[str], env: dict[str, str], cwd: Path = config.REPO_ROOT) -> float:
-    console.print(f"[bold cyan]>>[/] {title}: [dim]{' '.join(cmd)}[/]")
-    started = time.monotonic()
-    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.monotonic() - started
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-        console.print(f"[bold red]FAILED[/] {title} after {elapsed:.1f}s\n{tail}")
-        raise SystemExit(1)
-    console.print(f"   [green]ok[/] {elapsed:.1f}s")
-    return elapsed
+class _Ticker(threading.Thread):
+    """Refreshes the spinner's text each second so a quiet step still shows it is alive."""
+
+    def __init__(self, status, title: str, started: float):
+        super().__init__(daemon=True)
+        self.status, self.title, self.started = status, title, started
+        self.last = ""
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(1.0):
+            last = self.last[:90].replace("[", r"\[")
+            self.status.update(f"{self.title} [dim]{time.monotonic() - self.started:.0f}s  {last}[/]")
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _slug(title: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:40]
+
+
+def _short(cmd: list[str]) -> list[str]:
+    """The command as a user would type it: venv binaries by name."""
+    venv = str(Path(sys.executable).parent) + os.sep
+    out = [c.removeprefix(venv) for c in cmd]
+    return ["python" if c.startswith("python") else c for c in out]
 
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def _print_results(console, env: dict[str, str]) -> None:
+def load_stack_env(base: dict[str, str]) -> dict[str, str]:
+    env = dict(base)
+    for line in (config.stir_home() / "stack.env").read_text().splitlines():
+        if line.startswith("export "):
+            key, _, value = line[len("export "):].partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    return env
+
+
+def _pg(env: dict[str, str], database: str):
     import psycopg2
+
+    return psycopg2.connect(host=env["STIR_PG_HOST"], port=int(env["STIR_PG_PORT"]), dbname=database,
+                            user="postgres", connect_timeout=10)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_leaderboard(console, env: dict[str, str]) -> None:
     from rich.table import Table
 
-    dsn = f"host={env.get('STIR_PG_HOST', '127.0.0.1')} port={config.PORTS.postgres} dbname={config.PG_DATABASE} user=postgres"
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+    with _pg(env, env["STIR_PG_DATABASE"]) as conn, conn.cursor() as cur:
         cur.execute(
             """
-            select profile_platform, platform_id, category, language, followers,
-                   (current_month_ranks ->> 'followers_rank')::int as followers_rank,
-                   (last_month_ranks ->> 'followers_rank')::int as last_month_rank
-            from leaderboard
-            where month = (select max(month) from leaderboard) and profile_platform = 'IA'
-            order by followers_rank nulls last
-            limit 10
+            SELECT followers_rank::bigint, handle, category, language, followers, followers_change,
+                   (last_month_ranks ->> 'followers_rank')::bigint, platform_profile_id IS NOT NULL, month
+            FROM leaderboard
+            WHERE profile_platform = 'IA' AND month = (SELECT max(month) FROM leaderboard WHERE profile_platform = 'IA')
+            ORDER BY followers_rank NULLS LAST, followers DESC
+            LIMIT 10
             """
         )
-        board = Table(title="Instagram leaderboard, latest month (PostgreSQL)")
-        for col in ("platform", "platform_id", "category", "language", "followers", "rank", "last month"):
-            board.add_column(col)
-        for row in cur.fetchall():
-            board.add_row(*["" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in row])
-        console.print(board)
+        rows = cur.fetchall()
+    month = rows[0][-1].strftime("%B %Y") if rows else "no data"
+    board = Table(title=f"Instagram leaderboard, {month} (PostgreSQL `leaderboard`)")
+    for col, justify in (("rank", "right"), ("handle", "left"), ("category", "left"), ("language", "left"),
+                         ("followers", "right"), ("change", "right"), ("last month", "right"),
+                         ("enriched", "center")):
+        board.add_column(col, justify=justify)
+    for rank, handle, category, language, followers, change, last_rank, enriched, _ in rows:
+        moved = "-" if not last_rank else f"{last_rank:,}"
+        board.add_row(_fmt(rank), _fmt(handle), _fmt(category), _fmt(language), _fmt(followers),
+                      "-" if change is None else f"{change:+,}", moved, "yes" if enriched else "no")
+    console.print(board)
 
+
+def print_serving_tables(console, env: dict[str, str]) -> None:
+    from psycopg2 import sql
+    from rich.table import Table
+
+    with _pg(env, env["STIR_PG_DATABASE"]) as conn, conn.cursor() as cur:
         cur.execute(
-            """
-            select c.relname, c.reltuples::bigint, pg_size_pretty(pg_total_relation_size(c.oid)),
-                   coalesce(to_char(s.last_analyze, 'YYYY-MM-DD HH24:MI:SS'), '-')
-            from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            left join pg_stat_user_tables s on s.relid = c.oid
-            where n.nspname = 'public' and c.relkind = 'r'
-              and c.relname not like '%\\_old\\_bkp' and c.relname <> 'schema_migrations'
-              and c.reltuples > 0
-            order by c.relname
+            r"""
+            SELECT c.relname, pg_size_pretty(pg_total_relation_size(c.oid)),
+                   to_char(greatest(s.last_analyze, s.last_autoanalyze), 'YYYY-MM-DD HH24:MI:SS'),
+                   to_regclass(quote_ident(c.relname || '_old_bkp')) IS NOT NULL
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+            WHERE n.nspname = 'public' AND c.relkind = 'r'
+              AND c.relname NOT LIKE '%\_old\_bkp' AND c.relname NOT LIKE '%\_tmp%'
+              AND c.relname <> 'schema_migrations'
+            ORDER BY c.relname
             """
         )
-        fresh = Table(title="Serving tables (PostgreSQL): rows and last analyze")
-        for col in ("table", "rows", "size", "last analyzed (UTC)"):
-            fresh.add_column(col)
-        for name, rows, size, analyzed in cur.fetchall():
-            fresh.add_row(name, f"{rows:,}", size, analyzed)
-        console.print(fresh)
+        tables = cur.fetchall()
+        rows = {}
+        for name, *_ in tables:
+            cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name)))
+            rows[name] = cur.fetchone()[0]
+    loaded = [t for t in tables if rows[t[0]] > 0]
+    table = Table(title=f"Serving tables loaded by the syncs ({len(loaded)} of {len(tables)} "
+                        "tables in PostgreSQL have rows)")
+    for col, justify in (("table", "left"), ("rows", "right"), ("size", "right"),
+                         ("last analyze (UTC)", "left"), ("rollback copy", "center")):
+        table.add_column(col, justify=justify)
+    for name, size, analyzed, backup in loaded:
+        table.add_row(name, f"{rows[name]:,}", size, analyzed or "-", "yes" if backup else "no")
+    console.print(table)
 
 
-def run(creators: int, seed: int, keep: bool) -> int:
-    console = _console()
-    started = time.monotonic()
-    stir = [sys.executable, "-m", "stir"]
-    _run(console, "start the embedded stack", [*stir, "stack", "up"], dict(os.environ))
+def _tier_marts() -> dict[str, list[str]]:
+    """Tier tag -> model names, from the manifest the dbt build just wrote."""
+    import json
+
+    target = Path(os.environ.get("DBT_TARGET_PATH") or config.DBT_PROJECT_DIR / "target")
+    if not target.is_absolute():
+        target = config.DBT_PROJECT_DIR / target
     try:
-        env = _load_stack_env()
-        _run(console, f"generate sources ({creators:,} creators)",
-             [*stir, "generate", "--creators", str(creators), "--seed", str(seed)], env)
-        dbt = [_bin("dbt")]
-        dbt_dirs = ["--project-dir", str(config.DBT_PROJECT_DIR), "--profiles-dir", str(config.DBT_PROFILES_DIR)]
-        _run(console, "dbt build: every model and data test (bootstrap)", [*dbt, "build", *dbt_dirs], env)
-        airflow = _bin("airflow")
-        by_tag = {t.tag: t for t in TIERS}
-        for tag in TIER_ORDER:
-            _run(console, f"tier {tag}", [airflow, "dags", "test", by_tag[tag].dag_id], env)
-        for dag_id in DEMO_SYNC_DAGS:
-            _run(console, f"sync {dag_id}", [airflow, "dags", "test", dag_id], env)
-        _print_results(console, env)
+        manifest = json.loads((target / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    marts: dict[str, list[str]] = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") != "model":
+            continue
+        for tag in node.get("tags", ()):
+            if tag in BY_TAG:
+                marts.setdefault(tag, []).append(node["name"])
+    return marts
+
+
+def print_freshness(console, env: dict[str, str]) -> None:
+    """Per tier: its DAG's last successful run (Airflow's metadata) and its tables' build times (ClickHouse)."""
+    import clickhouse_connect
+    from rich.table import Table
+
+    with _pg(env, env["STIR_AIRFLOW_DB"]) as conn, conn.cursor() as cur:
+        cur.execute(
+            """
+            SELECT DISTINCT ON (dag_id) dag_id, end_date, end_date - start_date
+            FROM dag_run WHERE state = 'success' AND dag_id = ANY(%s)
+            ORDER BY dag_id, end_date DESC
+            """,
+            ([BY_TAG[t].dag_id for t in TIER_ORDER],),
+        )
+        runs = {dag_id: (end, took) for dag_id, end, took in cur.fetchall()}
+    client = clickhouse_connect.get_client(host=env["STIR_CH_HOST"], port=int(env["STIR_CH_PORT"]),
+                                           username=env.get("STIR_CH_USER", "default"),
+                                           password=env.get("STIR_CH_PASSWORD", ""))
+    try:
+        built = dict(client.query(
+            "SELECT name, metadata_modification_time FROM system.tables WHERE database = {db:String}",
+            parameters={"db": config.DBT_SCHEMA}).result_rows)
     finally:
-        if not keep:
-            _run(console, "stop the embedded stack", [*stir, "stack", "down"], dict(os.environ))
-    console.print(f"[bold green]demo finished in {time.monotonic() - started:.0f}s[/]")
-    return 0
+        client.close()
+    marts = _tier_marts()
+    table = Table(title="Freshness per tier (DAG run: Airflow metadata; tables: ClickHouse modification time)")
+    for col, justify in (("tier", "left"), ("DAG", "left"), ("schedule", "left"),
+                         ("last success (UTC)", "left"), ("took", "right"), ("models", "right"),
+                         ("oldest table built (UTC)", "left")):
+        table.add_column(col, justify=justify)
+    for tag in TIER_ORDER:
+        tier = BY_TAG[tag]
+        end, took = runs.get(tier.dag_id, (None, None))
+        times = [built[m] for m in marts.get(tag, ()) if m in built]
+        table.add_row(tag, tier.dag_id, tier.schedule,
+                      end.strftime("%Y-%m-%d %H:%M:%S") if end else "[red]never[/]",
+                      f"{took.total_seconds():.0f}s" if took else "-", str(len(marts.get(tag, ()))),
+                      min(times).strftime("%Y-%m-%d %H:%M:%S") if times else "-")
+    console.print(table)
+
+
+def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_SYNC_DAGS) -> int:
+    from rich.console import Console
+
+    console = Console()
+    home = config.stir_home()
+    demo = Demo(console, home / "demo-logs")
+    stir = [sys.executable, "-m", "stir"]
+    base = dict(os.environ)
+    console.rule(f"stir demo: {creators:,} creators, seed {seed}, STIR_HOME={home}")
+    ok = False
+    try:
+        demo.run("start the embedded stack", [*stir, "stack", "up"], base)
+        env = load_stack_env(base)
+        demo.run(f"generate sources ({creators:,} creators)",
+                 [*stir, "generate", "--creators", str(creators), "--seed", str(seed)], env)
+        dbt_dirs = ["--project-dir", str(config.DBT_PROJECT_DIR), "--profiles-dir", str(config.DBT_PROFILES_DIR)]
+        demo.run("dbt build: every model and data test", [_bin("dbt"), "build", *dbt_dirs], env)
+        airflow = _bin("airflow")
+        for tag in TIER_ORDER:
+            demo.run(f"tier {tag}: airflow dags test {BY_TAG[tag].dag_id}",
+                     [airflow, "dags", "test", BY_TAG[tag].dag_id], env)
+        for dag_id in sync_dags:
+            demo.run(f"sync: airflow dags test {dag_id}", [airflow, "dags", "test", dag_id], env)
+        print_leaderboard(console, env)
+        print_serving_tables(console, env)
+        print_freshness(console, env)
+        ok = True
+    except StepFailed:
+        pass
+    finally:
+        if keep:
+            console.print(f"stack left running (--keep): `set -a; source {home / 'stack.env'}; set +a`, "
+                          "then `stir stack down` when done", highlight=False)
+        else:
+            try:
+                demo.run("stop the embedded stack", [*stir, "stack", "down"], base)
+            except StepFailed:
+                ok = False
+        demo.print_timings()
+    console.print("[bold green]demo finished[/]" if ok else "[bold red]demo failed[/]")
+    return 0 if ok else 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -60,3 +60,11 @@ def canonical(value) -> str:
 def digest(rows) -> tuple[int, str]:
     lines = sorted("\x1f".join(canonical(v) for v in row) for row in rows)
     return len(lines), hashlib.sha256("\x1e".join(lines).encode()).hexdigest()
+
+
+def cli_json(stdout: str):
+    """The JSON document of an `airflow ... -o json` command; Airflow logs warnings to stdout too."""
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(("[", "{")):
+            return json.loads(line)
+    raise ValueError(f"no JSON in output:\n{stdout[-3000:]}")

@@ -6,14 +6,13 @@ moto S3, the asyncssh PostgreSQL host and PostgreSQL -> the serving table equals
 
 from __future__ import annotations
 
-import json
 import os
 
 import clickhouse_connect
 import psycopg2
 import pytest
 
-from .helpers import airflow, digest
+from .helpers import airflow, cli_json, digest
 
 EXPECTED_DAGS = 76
 # Values that break naive TSV/CSV/COPY handling; they go into the mart's free-text columns.
@@ -36,13 +35,13 @@ def _pg(env, dbname=None):
 
 def _scalar(conn, sql, args=()):
     with conn.cursor() as cur:
-        cur.execute(sql, args)
+        cur.execute(sql, args or None)
         return cur.fetchone()[0]
 
 
 def _rows(conn, sql, args=()):
     with conn.cursor() as cur:
-        cur.execute(sql, args)
+        cur.execute(sql, args or None)
         return cur.fetchall()
 
 
@@ -100,12 +99,13 @@ def reader_role(built):
 
 
 def test_airflow_sees_every_dag_without_import_errors(e2e_stack):
-    errors = airflow(e2e_stack, "dags", "list-import-errors", "-o", "json")
+    # --local parses dags/ with the stack's env now; the DB path is test_airflow_standalone's.
+    errors = airflow(e2e_stack, "dags", "list-import-errors", "--local", "-o", "json")
     assert errors.returncode == 0, errors.stderr[-4000:]
-    assert json.loads(errors.stdout.strip() or "[]") == [], errors.stdout[-4000:]
-    listed = airflow(e2e_stack, "dags", "list", "-o", "json")
+    assert cli_json(errors.stdout) == [], errors.stdout[-4000:]
+    listed = airflow(e2e_stack, "dags", "list", "--local", "-o", "json")
     assert listed.returncode == 0, listed.stderr[-4000:]
-    dag_ids = {d["dag_id"] for d in json.loads(listed.stdout)}
+    dag_ids = {d["dag_id"] for d in cli_json(listed.stdout)}
     assert len(dag_ids) == EXPECTED_DAGS, sorted(dag_ids)
     assert {"sync_leaderboard_prod", "dbt_daily", "dbt_core"} <= dag_ids
 
