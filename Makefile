@@ -40,7 +40,7 @@ stack-down:
 
 ## Airflow UI on the embedded stack: http://127.0.0.1:8080
 airflow: install
-	$(BIN)/stir stack up && set -a && source .stir/stack.env && set +a && $(BIN)/airflow standalone
+	$(BIN)/stir stack up && set -a && source $${STIR_HOME:-.stir}/stack.env && set +a && $(BIN)/airflow standalone
 
 clean:
 	-$(BIN)/stir stack down

@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--creators", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("STIR_DBT_THREADS", "4")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("STIR_DBT_THREADS", "2")))
     parser.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     parser.add_argument("--no-tiers", action="store_true", help="skip the per-tier runs")
     parser.add_argument("--keep", action="store_true", help="keep the dbt target/ and logs/ (path is printed)")

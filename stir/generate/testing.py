@@ -46,7 +46,7 @@ def dbt_env(server, workdir: Path) -> dict[str, str]:
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DO_NOT_TRACK="1",
     )
-    env.setdefault("STIR_DBT_THREADS", "4")
+    env.setdefault("STIR_DBT_THREADS", "2")
     return env
 
 

@@ -1,13 +1,13 @@
 -- In every country the profiles ranked 1 are the ones with the most followers, and
 -- every country has a rank 1.
-with by_country AS (
+with by_country as (
     select
         country,
-        max(followers) AS max_followers,
-        minIf(followers, country_rank = 1) AS rank1_min_followers,
-        countIf(country_rank = 1) AS rank1_profiles
+        max(followers) as max_followers,
+        minIf(followers, country_rank = 1) as rank1_min_followers,
+        countIf(country_rank = 1) as rank1_profiles
     from {{ ref('mart_instagram_account') }}
-    where country IS NOT NULL
+    where country is not NULL
     group by country
 )
 select *

@@ -3,5 +3,5 @@
 select profile_id, hours_since_scrape, refresh_interval_hours, open_requests, is_persistent_failure, needs_refresh
 from {{ ref('mart_instagram_account_freshness') }}
 where needs_refresh != toUInt8(
-    hours_since_scrape >= refresh_interval_hours AND open_requests = 0 AND is_persistent_failure = 0
+    hours_since_scrape >= refresh_interval_hours and open_requests = 0 and is_persistent_failure = 0
 )

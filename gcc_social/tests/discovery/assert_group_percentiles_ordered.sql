@@ -2,8 +2,8 @@
 -- grade buckets would overlap.
 {%- set metrics = discovery_instagram_metrics() %}
 {% for metric in metrics %}
-select group_key, '{{ metric }}' AS metric
+select group_key, '{{ metric }}' as metric
 from {{ ref('mart_primary_group_metrics') }}
-where NOT (p40_{{ metric }} <= p60_{{ metric }} AND p60_{{ metric }} <= p75_{{ metric }} AND p75_{{ metric }} <= p90_{{ metric }})
+where not (p40_{{ metric }} <= p60_{{ metric }} and p60_{{ metric }} <= p75_{{ metric }} and p75_{{ metric }} <= p90_{{ metric }})
 {{ "union all" if not loop.last }}
 {% endfor %}

@@ -2,8 +2,8 @@
 -- the five buckets. Returns one row per (profile, metric) that breaks the rule.
 {%- set metrics = discovery_instagram_metrics() %}
 {% for metric in metrics %}
-select profile_id, '{{ metric }}' AS metric, toString({{ metric }}) AS value, {{ metric }}_grade AS grade
+select profile_id, '{{ metric }}' as metric, toString({{ metric }}) as value, {{ metric }}_grade as grade
 from {{ ref('mart_instagram_account') }}
-where ({{ metric }}_grade IS NULL) != (NOT {{ discovery_is_gradable(metric) }})
+where ({{ metric }}_grade is NULL) != (not {{ discovery_is_gradable(metric) }})
 {{ "union all" if not loop.last }}
 {% endfor %}

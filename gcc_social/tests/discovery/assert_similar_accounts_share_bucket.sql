@@ -1,5 +1,5 @@
 -- A lookalike is never the profile itself and always shares its category and language.
-select s.profile_id AS profile_id, s.similar_profile_id AS similar_profile_id
+select s.profile_id as profile_id, s.similar_profile_id as similar_profile_id
 from {{ ref('mart_instagram_similar_accounts') }} s
 inner join {{ ref('mart_instagram_account') }} a on a.profile_id = s.similar_profile_id
 where s.similar_profile_id = s.profile_id

@@ -6,60 +6,60 @@
 ) }}
 
 -- Instagram audience card: quality scores plus the dominant gender / age / country / city.
-with distribution AS (
+with distribution as (
     select
         profile_id,
-        upper({{ audience_top_key('gender') }}) AS top_audience_gender,
-        {{ audience_top_share('gender') }} AS top_audience_gender_share,
-        {{ audience_key_share('gender', 'FEMALE') }} AS audience_female_share,
-        {{ audience_key_share('gender', 'MALE') }} AS audience_male_share,
-        {{ audience_top_key('age') }} AS top_audience_age,
-        {{ audience_top_share('age') }} AS top_audience_age_share,
-        {{ audience_top_key('country') }} AS top_audience_country,
-        {{ audience_top_share('country') }} AS top_audience_country_share,
-        {{ audience_top_key('city') }} AS top_audience_city,
-        {{ audience_top_share('city') }} AS top_audience_city_share,
-        {{ audience_top_key('language') }} AS top_audience_language,
-        max(updated_at) AS distribution_updated_at
+        upper({{ audience_top_key('gender') }}) as top_audience_gender,
+        {{ audience_top_share('gender') }} as top_audience_gender_share,
+        {{ audience_key_share('gender', 'FEMALE') }} as audience_female_share,
+        {{ audience_key_share('gender', 'MALE') }} as audience_male_share,
+        {{ audience_top_key('age') }} as top_audience_age,
+        {{ audience_top_share('age') }} as top_audience_age_share,
+        {{ audience_top_key('country') }} as top_audience_country,
+        {{ audience_top_share('country') }} as top_audience_country_share,
+        {{ audience_top_key('city') }} as top_audience_city,
+        {{ audience_top_share('city') }} as top_audience_city_share,
+        {{ audience_top_key('language') }} as top_audience_language,
+        max(updated_at) as distribution_updated_at
     from {{ ref('stg_beat_instagram_audience') }}
     group by profile_id
 ),
 
-quality AS (
+quality as (
     select
         profile_id,
-        toFloat64(audience_reachability) AS audience_reachability,
-        toFloat64(audience_authenticity) AS audience_authenticity,
+        toFloat64(audience_reachability) as audience_reachability,
+        toFloat64(audience_authenticity) as audience_authenticity,
         notable_followers,
         updated_at
     from {{ ref('stg_beat_instagram_audience_quality') }}
 ),
 
-profiles AS (
+profiles as (
     select profile_id from distribution
     union distinct
     select profile_id from quality
 )
 
 select
-    p.profile_id AS platform_id,
-    'INSTAGRAM' AS platform,
-    q.audience_reachability AS audience_reachability,
+    p.profile_id as platform_id,
+    'INSTAGRAM' as platform,
+    q.audience_reachability as audience_reachability,
     -- the original's spelling: the serving layer and the grade columns use this name
-    q.audience_authenticity AS audience_authencity,
-    toInt64(q.notable_followers) AS notable_followers,
-    d.top_audience_gender AS top_audience_gender,
-    d.top_audience_gender_share AS top_audience_gender_share,
-    d.audience_female_share AS audience_female_share,
-    d.audience_male_share AS audience_male_share,
-    d.top_audience_age AS top_audience_age,
-    d.top_audience_age_share AS top_audience_age_share,
-    d.top_audience_country AS top_audience_country,
-    d.top_audience_country_share AS top_audience_country_share,
-    d.top_audience_city AS top_audience_city,
-    d.top_audience_city_share AS top_audience_city_share,
-    d.top_audience_language AS top_audience_language,
-    greatest(ifNull(d.distribution_updated_at, toDateTime(0)), ifNull(q.updated_at, toDateTime(0))) AS updated_at
+    q.audience_authenticity as audience_authencity,
+    toInt64(q.notable_followers) as notable_followers,
+    d.top_audience_gender as top_audience_gender,
+    d.top_audience_gender_share as top_audience_gender_share,
+    d.audience_female_share as audience_female_share,
+    d.audience_male_share as audience_male_share,
+    d.top_audience_age as top_audience_age,
+    d.top_audience_age_share as top_audience_age_share,
+    d.top_audience_country as top_audience_country,
+    d.top_audience_country_share as top_audience_country_share,
+    d.top_audience_city as top_audience_city,
+    d.top_audience_city_share as top_audience_city_share,
+    d.top_audience_language as top_audience_language,
+    greatest(ifNull(d.distribution_updated_at, toDateTime(0)), ifNull(q.updated_at, toDateTime(0))) as updated_at
 from profiles p
 left join distribution d on d.profile_id = p.profile_id
 left join quality q on q.profile_id = p.profile_id

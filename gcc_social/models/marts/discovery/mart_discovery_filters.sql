@@ -5,9 +5,9 @@
 ) }}
 
 -- Counts behind the discovery filter dropdowns ("Fashion (12,304)"), per platform.
-with facets AS (
+with facets as (
     select
-        'INSTAGRAM' AS platform,
+        'INSTAGRAM' as platform,
         [
             ('country', country),
             ('category', category),
@@ -15,12 +15,12 @@ with facets AS (
             ('follower_group', toNullable(follower_group)),
             ('account_type', account_type),
             ('gender', gender)
-        ] AS pairs,
+        ] as pairs,
         followers
     from {{ ref('mart_instagram_account') }}
     union all
     select
-        'YOUTUBE' AS platform,
+        'YOUTUBE' as platform,
         [
             ('country', country),
             ('category', category),
@@ -28,25 +28,25 @@ with facets AS (
             ('follower_group', toNullable(subscriber_group)),
             ('account_type', CAST(NULL, 'Nullable(String)')),
             ('gender', CAST(NULL, 'Nullable(String)'))
-        ] AS pairs,
-        subscribers AS followers
+        ] as pairs,
+        subscribers as followers
     from {{ ref('mart_youtube_account') }}
 ),
 
-exploded AS (
-    select platform, pair.1 AS facet, assumeNotNull(pair.2) AS value, followers
+exploded as (
+    select platform, pair.1 as facet, assumeNotNull(pair.2) as value, followers
     from facets
-    array join pairs AS pair
-    where pair.2 IS NOT NULL AND pair.2 != ''
+    array join pairs as pair
+    where pair.2 is not NULL and pair.2 != ''
 )
 
 select
     platform,
     facet,
     value,
-    toUInt64(count()) AS creators,
-    toInt64(sum(followers)) AS total_followers,
-    round(count() / sum(count()) over (partition by platform, facet) * 100, 4) AS share_pct,
-    toUInt64(row_number() over (partition by platform, facet order by count() desc, value)) AS display_order
+    toUInt64(count()) as creators,
+    toInt64(sum(followers)) as total_followers,
+    round(count() / sum(count()) over (partition by platform, facet) * 100, 4) as share_pct,
+    toUInt64(row_number() over (partition by platform, facet order by count() desc, value)) as display_order
 from exploded
 group by platform, facet, value

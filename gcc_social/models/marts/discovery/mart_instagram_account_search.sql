@@ -10,10 +10,10 @@ select
     profile_id,
     handle,
     name,
-    {{ discovery_keywords(['name', 'handle', 'biography', 'category']) }} AS keywords,
-    {{ discovery_search_phrase(['name', 'handle', 'category']) }} AS search_phrase,
+    {{ discovery_keywords(['name', 'handle', 'biography', 'category']) }} as keywords,
+    {{ discovery_search_phrase(['name', 'handle', 'category']) }} as search_phrase,
     -- hashtags written in the bio ('#travel') are strong topical signals
-    arrayDistinct(extractAll(lower(ifNull(biography, '')), '#([[:alnum:]_]+)')) AS bio_hashtags,
+    arrayDistinct(extractAll(lower(ifNull(biography, '')), '#([[:alnum:]_]+)')) as bio_hashtags,
     category,
     country,
     city,

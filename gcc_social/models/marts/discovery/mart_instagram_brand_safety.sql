@@ -7,47 +7,47 @@
 -- Brand-safety card: how many of a creator's recent captions/hashtags contain flagged
 -- terms, which terms, and how much of their content is sponsored.
 {%- set terms = discovery_brand_safety_terms() %}
-with recent_posts AS (
+with recent_posts as (
     {{ discovery_recent_content(ref('mart_instagram_post'), 'profile_id', days=180, fallback=24) }}
 ),
 
-tokenised AS (
+tokenised as (
     select
         profile_id,
         is_sponsored,
         arrayIntersect(
             arrayConcat(extractAll(lower(ifNull(caption, '')), '[[:alnum:]]+'), hashtags),
             {{ terms | tojson | replace('"', "'") }}
-        ) AS post_flagged_terms
+        ) as post_flagged_terms
     from recent_posts
 ),
 
-per_profile AS (
+per_profile as (
     select
         profile_id,
-        toUInt64(count()) AS posts_analysed,
-        toUInt64(countIf(length(post_flagged_terms) > 0)) AS flagged_posts,
-        toUInt64(countIf(is_sponsored = 1)) AS sponsored_posts,
-        arraySort(groupUniqArrayArray(post_flagged_terms)) AS flagged_terms
+        toUInt64(count()) as posts_analysed,
+        toUInt64(countIf(length(post_flagged_terms) > 0)) as flagged_posts,
+        toUInt64(countIf(is_sponsored = 1)) as sponsored_posts,
+        arraySort(groupUniqArrayArray(post_flagged_terms)) as flagged_terms
     from tokenised
     group by profile_id
 )
 
 select
-    a.profile_id AS profile_id,
-    a.handle AS handle,
-    p.posts_analysed AS posts_analysed,
-    p.flagged_posts AS flagged_posts,
-    round(p.flagged_posts / p.posts_analysed, 4) AS flagged_share,
-    p.sponsored_posts AS sponsored_posts,
-    round(p.sponsored_posts / p.posts_analysed, 4) AS sponsored_share,
-    p.flagged_terms AS flagged_terms,
-    toUInt8(round(100 * (1 - p.flagged_posts / p.posts_analysed))) AS brand_safety_score,
+    a.profile_id as profile_id,
+    a.handle as handle,
+    p.posts_analysed as posts_analysed,
+    p.flagged_posts as flagged_posts,
+    round(p.flagged_posts / p.posts_analysed, 4) as flagged_share,
+    p.sponsored_posts as sponsored_posts,
+    round(p.sponsored_posts / p.posts_analysed, 4) as sponsored_share,
+    p.flagged_terms as flagged_terms,
+    toUInt8(round(100 * (1 - p.flagged_posts / p.posts_analysed))) as brand_safety_score,
     multiIf(
         p.flagged_posts = 0, 'SAFE',
         p.flagged_posts / p.posts_analysed < 0.05, 'LOW_RISK',
         p.flagged_posts / p.posts_analysed < 0.15, 'MEDIUM_RISK',
         'HIGH_RISK'
-    ) AS safety_level
+    ) as safety_level
 from per_profile p
 inner join {{ ref('mart_instagram_account') }} a on a.profile_id = p.profile_id

@@ -9,7 +9,7 @@
 -- followers and ER) x a CPM per format, scaled by how the creator's ER compares with
 -- their peer group (0.5x .. 2x). Prices in INR, rounded to 100, with a +-20% band.
 {%- set cpm = {'reel': var('price_cpm_reel_inr', 300), 'image': var('price_cpm_image_inr', 200), 'story': var('price_cpm_story_inr', 120)} %}
-with inputs AS (
+with inputs as (
     select
         profile_id,
         handle,
@@ -18,18 +18,18 @@ with inputs AS (
         followers,
         engagement_rate,
         group_avg_engagement_rate,
-        toFloat64(followers) AS f,
-        ifNull(engagement_rate, 0) AS er,
+        toFloat64(followers) as f,
+        ifNull(engagement_rate, 0) as er,
         -- reel reach: insights, else average plays, else 30% of followers
-        coalesce(nullIf(reels_reach, 0), nullIf(avg_plays, 0), f * 0.3) AS expected_reel_reach,
-        coalesce(nullIf(image_reach, 0), f * 0.15) AS expected_image_reach,
+        coalesce(nullIf(reels_reach, 0), nullIf(avg_plays, 0), f * 0.3) as expected_reel_reach,
+        coalesce(nullIf(image_reach, 0), f * 0.15) as expected_image_reach,
         -- the collection marts' story-reach estimate (post-2023-11-22 branch)
         coalesce(
             nullIf(story_reach, 0),
             greatest(round((-0.000025017) * f + (1.11 * (f * abs(log2(er + 2)) * 2 / 100))), 0)
-        ) AS expected_story_reach,
-        if(reels_reach > 0 OR image_reach > 0 OR story_reach > 0, 'INSIGHTS', 'ESTIMATED') AS reach_source,
-        least(greatest(ifNull({{ discovery_safe_div('engagement_rate', 'group_avg_engagement_rate') }}, 1), 0.5), 2) AS quality_multiplier
+        ) as expected_story_reach,
+        if(reels_reach > 0 or image_reach > 0 or story_reach > 0, 'INSIGHTS', 'ESTIMATED') as reach_source,
+        least(greatest(ifNull({{ discovery_safe_div('engagement_rate', 'group_avg_engagement_rate') }}, 1), 0.5), 2) as quality_multiplier
     from {{ ref('mart_instagram_account') }}
     where followers > 0
 )
@@ -42,14 +42,14 @@ select
     followers,
     engagement_rate,
     reach_source,
-    toInt64(round(expected_reel_reach)) AS expected_reel_reach,
-    toInt64(round(expected_image_reach)) AS expected_image_reach,
-    toInt64(round(expected_story_reach)) AS expected_story_reach,
-    round(quality_multiplier, 4) AS quality_multiplier,
+    toInt64(round(expected_reel_reach)) as expected_reel_reach,
+    toInt64(round(expected_image_reach)) as expected_image_reach,
+    toInt64(round(expected_story_reach)) as expected_story_reach,
+    round(quality_multiplier, 4) as quality_multiplier,
     {%- for fmt in ['reel', 'image', 'story'] %}
-    toFloat64(round(expected_{{ fmt }}_reach / 1000 * {{ cpm[fmt] }} * quality_multiplier, -2)) AS {{ fmt }}_price,
-    toFloat64(round(expected_{{ fmt }}_reach / 1000 * {{ cpm[fmt] }} * quality_multiplier * 0.8, -2)) AS {{ fmt }}_price_low,
-    toFloat64(round(expected_{{ fmt }}_reach / 1000 * {{ cpm[fmt] }} * quality_multiplier * 1.2, -2)) AS {{ fmt }}_price_high,
+    toFloat64(round(expected_{{ fmt }}_reach / 1000 * {{ cpm[fmt] }} * quality_multiplier, -2)) as {{ fmt }}_price,
+    toFloat64(round(expected_{{ fmt }}_reach / 1000 * {{ cpm[fmt] }} * quality_multiplier * 0.8, -2)) as {{ fmt }}_price_low,
+    toFloat64(round(expected_{{ fmt }}_reach / 1000 * {{ cpm[fmt] }} * quality_multiplier * 1.2, -2)) as {{ fmt }}_price_high,
     {%- endfor %}
-    'INR' AS currency
+    'INR' as currency
 from inputs

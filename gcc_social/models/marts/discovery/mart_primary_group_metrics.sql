@@ -11,19 +11,19 @@
 with
 {{ discovery_instagram_profile_ctes() }},
 
-membership AS (
+membership as (
     -- each profile counts in its own category group and in its bucket's ALL group
-    select *, group_key AS member_of from profile_metrics where group_key NOT LIKE '%|ALL'
+    select *, group_key as member_of from profile_metrics where group_key not like '%|ALL'
     union all
-    select *, concat(follower_group, '|ALL') AS member_of from profile_metrics
+    select *, concat(follower_group, '|ALL') as member_of from profile_metrics
 ),
 
-aggregated AS (
+aggregated as (
     select
-        member_of AS group_key,
-        any(follower_group) AS follower_group,
-        if(endsWith(member_of, '|ALL'), NULL, any(_category)) AS category,
-        toUInt64(count()) AS profiles,
+        member_of as group_key,
+        any(follower_group) as follower_group,
+        if(endsWith(member_of, '|ALL'), NULL, any(_category)) as category,
+        toUInt64(count()) as profiles,
         {%- for metric in metrics %}
         {{ discovery_group_percentiles(metric) }}{{ "," if not loop.last }}
         {%- endfor %}

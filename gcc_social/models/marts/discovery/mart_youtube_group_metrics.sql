@@ -11,18 +11,18 @@
 with
 {{ discovery_youtube_channel_ctes() }},
 
-membership AS (
-    select *, group_key AS member_of from channel_metrics where group_key NOT LIKE '%|ALL'
+membership as (
+    select *, group_key as member_of from channel_metrics where group_key not like '%|ALL'
     union all
-    select *, concat(subscriber_group, '|ALL') AS member_of from channel_metrics
+    select *, concat(subscriber_group, '|ALL') as member_of from channel_metrics
 ),
 
-aggregated AS (
+aggregated as (
     select
-        member_of AS group_key,
-        any(subscriber_group) AS subscriber_group,
-        if(endsWith(member_of, '|ALL'), NULL, any(_category)) AS category,
-        toUInt64(count()) AS channels,
+        member_of as group_key,
+        any(subscriber_group) as subscriber_group,
+        if(endsWith(member_of, '|ALL'), NULL, any(_category)) as category,
+        toUInt64(count()) as channels,
         {%- for metric in metrics %}
         {{ discovery_group_percentiles(metric) }}{{ "," if not loop.last }}
         {%- endfor %}

@@ -5,22 +5,22 @@
 ) }}
 
 -- A genre split by creator country: creators, typical size and engagement per country.
-with creators AS (
+with creators as (
     {{ genre_creators() }}
 ),
 
-stats AS (
+stats as (
     select
         platform,
         category,
-        assumeNotNull(country) AS country,
+        assumeNotNull(country) as country,
         {{ genre_creator_stats() }}
-    from creators AS c
-    where c.country IS NOT NULL AND c.country != ''
+    from creators as c
+    where c.country is not NULL and c.country != ''
     group by platform, category, country
 )
 
 select
     *,
-    round(creators / sum(creators) over (partition by platform, category) * 100, 4) AS share_of_category_pct
+    round(creators / sum(creators) over (partition by platform, category) * 100, 4) as share_of_category_pct
 from stats

@@ -5,22 +5,22 @@
 ) }}
 
 -- A genre split by content language: creators, typical size and engagement per language.
-with creators AS (
+with creators as (
     {{ genre_creators() }}
 ),
 
-stats AS (
+stats as (
     select
         platform,
         category,
-        assumeNotNull(language) AS language,
+        assumeNotNull(language) as language,
         {{ genre_creator_stats() }}
-    from creators AS c
-    where c.language IS NOT NULL AND c.language != ''
+    from creators as c
+    where c.language is not NULL and c.language != ''
     group by platform, category, language
 )
 
 select
     *,
-    round(creators / sum(creators) over (partition by platform, category) * 100, 4) AS share_of_category_pct
+    round(creators / sum(creators) over (partition by platform, category) * 100, 4) as share_of_category_pct
 from stats

@@ -6,11 +6,11 @@
 
 -- Genre landing card: how many creators a category has, their typical size and
 -- engagement, 30-day growth and the category's leading creator.
-with creators AS (
+with creators as (
     {{ genre_creators() }}
 ),
 
-stats AS (
+stats as (
     select
         platform,
         category,
@@ -21,6 +21,6 @@ stats AS (
 
 select
     *,
-    round(creators / sum(creators) over (partition by platform) * 100, 4) AS share_of_platform_pct,
-    toUInt64(rank() over (partition by platform order by creators desc)) AS size_rank
+    round(creators / sum(creators) over (partition by platform) * 100, 4) as share_of_platform_pct,
+    toUInt64(rank() over (partition by platform order by creators desc)) as size_rank
 from stats

@@ -7,24 +7,24 @@
 -- The top creators of each genre by audience size (ties broken by engagement, then id
 -- so the ranking is stable between runs).
 {%- set top_n = var('genre_top_creators', 50) %}
-with creators AS (
+with creators as (
     {{ genre_creators() }}
 ),
 
-ranked AS (
+ranked as (
     select
         *,
         row_number() over (
             partition by platform, category
             order by followers desc, ifNull(engagement_rate, 0) desc, platform_id
-        ) AS creator_rank
+        ) as creator_rank
     from creators
 )
 
 select
     platform,
     category,
-    toUInt64(creator_rank) AS rank,
+    toUInt64(creator_rank) as rank,
     platform_id,
     handle,
     name,
@@ -32,6 +32,6 @@ select
     language,
     followers,
     engagement_rate,
-    growth30d AS followers_growth30d
+    growth30d as followers_growth30d
 from ranked
 where creator_rank <= {{ top_n }}

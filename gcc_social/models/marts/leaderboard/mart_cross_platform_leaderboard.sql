@@ -33,11 +33,11 @@ base as (
         {{ marts_leaderboard_sum_known('ig.avg_views', 'yt.avg_views') }} as avg_views,
         {{ marts_leaderboard_sum_known('ig.avg_plays', 'yt.avg_plays') }} as avg_plays,
         -- audience-weighted: a 1M-follower side counts more than a 1k one
-        CAST(if(ig.engagement_rate is null and yt.engagement_rate is null, NULL,
+        CAST(if(ig.engagement_rate is null and yt.engagement_rate is null, null,
            if(ig.followers + yt.followers > 0,
               round((ifNull(ig.engagement_rate, 0) * ig.followers + ifNull(yt.engagement_rate, 0) * yt.followers)
                     / (ig.followers + yt.followers), 4),
-              NULL)), 'Nullable(Float64)') as engagement_rate
+              null)), 'Nullable(Float64)') as engagement_rate
     from links l
     inner join {{ ref('mart_instagram_leaderboard') }} ig on ig.profile_id = l.profile_id
     inner join {{ ref('mart_youtube_leaderboard') }} yt on yt.channel_id = l.channel_id and yt.month = ig.month

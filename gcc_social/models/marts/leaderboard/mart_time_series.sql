@@ -37,8 +37,8 @@ select
     followers,
     following,
     views,
-    if(prev_date is null, NULL, followers - prev_followers) as followers_change,
-    CAST(if(prev_date is null, NULL, dateDiff('day', prev_date, date)), 'Nullable(Int64)') as days_since_prev
+    if(prev_date is NULL, NULL, followers - prev_followers) as followers_change,
+    CAST(if(prev_date is NULL, NULL, dateDiff('day', prev_date, date)), 'Nullable(Int64)') as days_since_prev
 from (
     select
         *,

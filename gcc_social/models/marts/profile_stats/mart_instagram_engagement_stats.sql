@@ -19,7 +19,7 @@ per_profile as (
         avg(toFloat64(comments)) as mean_comments,
         stddevPop(toFloat64(likes)) as stddev_likes,
         -- 12 full weeks; recent posts cover the last 90 days completely
-        countIf(publish_time >= now() - INTERVAL 84 DAY) as posts_last_12_weeks,
+        countIf(publish_time >= now() - interval 84 day) as posts_last_12_weeks,
         max(publish_time) as last_post_time
     from feed
     group by profile_id

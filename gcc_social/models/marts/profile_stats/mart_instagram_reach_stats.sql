@@ -53,10 +53,10 @@ known as (
 peer_ratios as (
     select
         {%- for kind in ['reels', 'image'] %}
-        if(countIf(known_{{ kind }}_reach is not null and followers > 0) = 0, NULL,
+        if(countIf(known_{{ kind }}_reach is not null and followers > 0) = 0, null,
            medianIf(known_{{ kind }}_reach / followers, known_{{ kind }}_reach is not null and followers > 0))
             as {{ kind }}_reach_per_follower,
-        if(countIf(known_{{ kind }}_impressions is not null and known_{{ kind }}_reach > 0) = 0, NULL,
+        if(countIf(known_{{ kind }}_impressions is not null and known_{{ kind }}_reach > 0) = 0, null,
            medianIf(known_{{ kind }}_impressions / known_{{ kind }}_reach,
                     known_{{ kind }}_impressions is not null and known_{{ kind }}_reach > 0))
             as {{ kind }}_impressions_per_reach{{ "," if not loop.last }}
@@ -77,7 +77,7 @@ estimated as (
             if(k.followers > 0 and k.engagement_rate is not null,
                greatest(0, -0.000025017 * k.followers
                            + 1.11 * (k.followers * abs(log2(k.engagement_rate + 2)) * 2 / 100)),
-               NULL)
+               null)
         ) as story_reach_value,
         coalesce(k.known_reels_impressions, reels_reach_value * pr.reels_impressions_per_reach) as reels_impressions_value,
         coalesce(k.known_image_impressions, image_reach_value * pr.image_impressions_per_reach) as image_impressions_value
@@ -91,6 +91,6 @@ select
     {%- for k in kinds %}
     CAST(round({{ k }}_value), 'Nullable(Int64)') as {{ k }},
     {%- endfor %}
-    multiIf(reels_from_insights, 'INSIGHTS', reels_reach_known, 'POSTS', reels_reach_value is not null, 'ESTIMATE', NULL)
+    multiIf(reels_from_insights, 'INSIGHTS', reels_reach_known, 'POSTS', reels_reach_value is not null, 'ESTIMATE', null)
         as reach_source
 from estimated

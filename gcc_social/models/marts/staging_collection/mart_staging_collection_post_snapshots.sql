@@ -106,4 +106,4 @@ from (
     select * from instagram
     union all
     select * from youtube
-)
+) as snapshots

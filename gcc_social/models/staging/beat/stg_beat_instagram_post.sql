@@ -11,11 +11,24 @@
     re-read rows land in new parts and ReplacingMergeTree folds them on merge, so
     readers that need exactly one row per key use FINAL or argMax. -#}
 
-with scrapes as (
+{#- Keeps the highest id per (shortcode, updated_at) like ORDER BY ... LIMIT 1 BY did,
+    without sorting the wide rows (captions, arrays): the winning id per key comes from
+    a narrow aggregation, the key travels as cityHash64 so the IN set stays small, and
+    LIMIT 1 BY only has to drop re-deliveries that share the winning id. -#}
+with window_rows as (
     select *
     from {{ source('beat', 'instagram_post') }}
     {{ incremental_lookback('updated_at') }}
-    order by shortcode, updated_at, id desc
+),
+
+scrapes as (
+    select *
+    from window_rows
+    where (cityHash64(shortcode, updated_at), id) in (
+        select cityHash64(shortcode, updated_at), max(id)
+        from window_rows
+        group by shortcode, updated_at
+    )
     limit 1 by shortcode, updated_at
 )
 

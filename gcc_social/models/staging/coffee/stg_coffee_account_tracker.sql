@@ -18,4 +18,3 @@ select
     created_at,
     updated_at
 from latest
-

@@ -20,4 +20,3 @@ select
     created_at,
     updated_at
 from latest
-

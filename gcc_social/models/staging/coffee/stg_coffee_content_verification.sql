@@ -14,10 +14,9 @@ select
     campaign_id,
     upper(platform) as platform,
     trimBoth(platform_id) as platform_id,
-    if(short_code is null, NULL, {{ clean_short_code('assumeNotNull(short_code)') }}) as short_code,
+    if(short_code is null, null, {{ clean_short_code('assumeNotNull(short_code)') }}) as short_code,
     trimBoth(proof_url) as proof_url,
     upper(status) as status,
     submitted_at,
     updated_at
 from latest
-

@@ -22,4 +22,3 @@ select
     updated_at,
     if(completed_at >= created_at, dateDiff('second', created_at, completed_at) / 3600, NULL) as turnaround_hours
 from latest
-

@@ -17,4 +17,3 @@ select
     created_at,
     updated_at
 from latest
-

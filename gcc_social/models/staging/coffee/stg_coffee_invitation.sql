@@ -22,4 +22,3 @@ select
     created_at,
     updated_at
 from latest
-

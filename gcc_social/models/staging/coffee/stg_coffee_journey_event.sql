@@ -17,4 +17,3 @@ select
     occurred_at,
     created_at
 from latest
-

@@ -21,4 +21,3 @@ select
     paid_at,
     updated_at
 from latest
-

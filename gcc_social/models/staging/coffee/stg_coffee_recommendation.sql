@@ -19,4 +19,3 @@ select
     created_at,
     updated_at
 from latest
-
