@@ -55,7 +55,7 @@ select
     toUInt64(countIf(in_window and status = 'FAILED')) as failed,
     toUInt64(countIf(in_window and status in ('PENDING', 'PROCESSING'))) as pending,
     {{ marts_collection_ratio('complete', 'complete + failed') }} as success_rate,
-    CAST(if(complete > 0, quantileExactInclusiveIf(0.5)(latency_seconds, in_window and status = 'COMPLETE'), NULL), 'Nullable(Float64)') as p50_latency_seconds,  -- noqa: LT01 (parametric aggregate: f(params)(args))
+    CAST(if(complete > 0, quantileExactInclusiveIf(0.5)(latency_seconds, in_window and status = 'COMPLETE'), NULL), 'Nullable(Float64)') as p50_latency_seconds,  -- noqa: LT01
     CAST(if(complete > 0, quantileExactInclusiveIf(0.95)(latency_seconds, in_window and status = 'COMPLETE'), NULL), 'Nullable(Float64)') as p95_latency_seconds,  -- noqa: LT01
     CAST(if(requests > 0, maxIf(created_at, in_window), NULL), 'Nullable(DateTime)') as last_request_at,
     CAST(if(complete > 0, maxIf(last_update_at, in_window and status = 'COMPLETE'), NULL), 'Nullable(DateTime)') as last_complete_at,

@@ -46,4 +46,4 @@ from (
         lagInFrame(toNullable(followers)) over w as prev_followers
     from points
     window w as (partition by platform, platform_id order by date rows between 1 preceding and current row)
-)
+) as with_prev

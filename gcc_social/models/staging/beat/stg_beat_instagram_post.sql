@@ -14,7 +14,8 @@
 {#- Keeps the highest id per (shortcode, updated_at) like ORDER BY ... LIMIT 1 BY did,
     without sorting the wide rows (captions, arrays): the winning id per key comes from
     a narrow aggregation, the key travels as cityHash64 so the IN set stays small, and
-    LIMIT 1 BY only has to drop re-deliveries that share the winning id. -#}
+    LIMIT 1 BY only has to drop re-deliveries that share the winning id, which are
+    identical, so which one it keeps does not matter (hence no ORDER BY: AM09). -#}
 with window_rows as (
     select *
     from {{ source('beat', 'instagram_post') }}
@@ -23,13 +24,13 @@ with window_rows as (
 
 scrapes as (
     select *
-    from window_rows
+    from window_rows  -- noqa: AL04
     where (cityHash64(shortcode, updated_at), id) in (
         select cityHash64(shortcode, updated_at), max(id)
         from window_rows
         group by shortcode, updated_at
     )
-    limit 1 by shortcode, updated_at
+    limit 1 by shortcode, updated_at  -- noqa: AM09
 )
 
 select
