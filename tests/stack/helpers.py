@@ -25,12 +25,24 @@ TEST_DEFAULTS = {
 TEST_ROOT = Path(os.environ.get("STIR_STACK_TEST_ROOT", "/tmp/stir-stack/tests"))
 
 
+# Serving databases this run created on the machine's PostgreSQL (dropped at session end).
+CREATED_DATABASES: list[str] = []
+
+# Settings other suites in the same pytest session export (their ports, Airflow config)
+# must not leak into the stack under test.
+_FOREIGN_PREFIXES = ("STIR_", "AIRFLOW_", "DBT_")
+
+
 def stack_env(home: Path, **overrides: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for key, value in TEST_DEFAULTS.items():
-        env.setdefault(key, value)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_PREFIXES)}
+    env.update(TEST_DEFAULTS)
+    # One serving database per STIR_HOME: migrations refuse a database whose applied files
+    # were edited since, so a database left by an older checkout must never be reused.
+    env["STIR_PG_DATABASE"] = f"{TEST_DEFAULTS['STIR_PG_DATABASE']}_{home.name.rsplit('-', 1)[-1]}"
     env.update(overrides)
     env["STIR_HOME"] = str(home)
+    if env["STIR_PG_DATABASE"] not in CREATED_DATABASES:
+        CREATED_DATABASES.append(env["STIR_PG_DATABASE"])
     return env
 
 
