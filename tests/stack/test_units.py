@@ -95,10 +95,10 @@ def test_cli_does_not_hide_a_broken_area(monkeypatch, tmp_path):
 
 def test_spawned_process_group_is_stopped_with_its_children(tmp_path):
     script = textwrap.dedent("""
-        import subprocess, sys, time
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        import signal, subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"])
         print(child.pid, flush=True)
-        time.sleep(600)
+        signal.pause()  # both wait until the stop under test signals them
     """)
     log = tmp_path / "p.log"
     record = process.spawn([sys.executable, "-c", script], log_file=log, env={"PATH": "/usr/bin:/bin"})
