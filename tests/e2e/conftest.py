@@ -50,7 +50,10 @@ def e2e_stack():
     ch, s3, ssh, sidecar, api = _free_ports(5)
     # A database per run: the second-run assertions (old_bkp exists) must not see an earlier run's tables.
     pg_db = f"beat_e2etest_{os.getpid()}"
-    env = {**os.environ, "STIR_HOME": str(home), "STIR_CH_PORT": str(ch), "STIR_S3_PORT": str(s3),
+    # Other suites in the same session export their own ports and Airflow settings (DAG
+    # bundles included): none of it may leak into the stack under test.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("STIR_", "AIRFLOW_", "DBT_"))}
+    env = {**inherited, "STIR_HOME": str(home), "STIR_CH_PORT": str(ch), "STIR_S3_PORT": str(s3),
            "STIR_SSH_PORT": str(ssh), "STIR_SIDECAR_PORT": str(sidecar), "STIR_AIRFLOW_PORT": str(api),
            "STIR_PG_DATABASE": pg_db,
            # Airflow's metadata schema is kept across runs: migrating it from scratch costs a minute.
