@@ -23,7 +23,7 @@ snapshots as (
         {{ key }},
         toStartOfWeek(date) as week,
         {%- for v in values %}
-        toInt64(argMax({{ v }}, (date, created_at))) as {{ v }},
+        toInt64(argMax({{ v }}, {{ date_then_ts('date', 'created_at') }})) as {{ v }},
         {%- endfor %}
         max(created_at) as last_updated
     from {{ source }}

@@ -1,14 +1,22 @@
-{#- Clean-up expressions shared by the staging models. Character classes instead of
-    backslash escapes so the regexes read the same in Jinja, SQL and RE2. -#}
+{#- Clean-up expressions shared by the staging models. Regexes use character classes
+    rather than backslash escapes so they read the same in Jinja, SQL and RE2. -#}
+
+{#- Strips the given marker characters and whitespace in front, whitespace behind.
+    trim() with a character set instead of a regex: staging runs this on every tag of
+    every post scrape (tens of millions of strings), and RE2 was a third of its cost.
+    Whitespace is what [[:space:]] matches: space, \t \n \v \f \r. -#}
+{% macro strip_marker(col, marker) -%}
+trim(TRAILING ' \t\n\v\f\r' FROM trim(LEADING ' \t\n\v\f\r{{ marker }}' FROM {{ col }}))
+{%- endmacro %}
 
 {#- '@Some.Handle ' -> 'some.handle' -#}
 {% macro clean_handle(col) -%}
-lower(replaceRegexpAll({{ col }}, '^[[:space:]@]+|[[:space:]]+$', ''))
+lower({{ strip_marker(col, '@') }})
 {%- endmacro %}
 
 {#- ' #SummerVibes' -> 'summervibes' -#}
 {% macro clean_hashtag(col) -%}
-lower(replaceRegexpAll({{ col }}, '^[[:space:]#]+|[[:space:]]+$', ''))
+lower({{ strip_marker(col, '#') }})
 {%- endmacro %}
 
 {#- Array version: cleans every tag and drops the ones that end up empty. -#}

@@ -30,8 +30,8 @@ attempts as (
     select
         assumeNotNull(request_handle) as handle,
         max(requested_at) as last_request_at,
-        argMax(request_status, (requested_at, id)) as last_scrape_status,
-        argMax(request_error, (requested_at, id)) as last_scrape_error,
+        argMax(request_status, {{ ts_then_id('requested_at', 'id') }}) as last_scrape_status,
+        argMax(request_error, {{ ts_then_id('requested_at', 'id') }}) as last_scrape_error,
         toUInt64(countIf(request_status = 'FAILED' and requested_at >= now() - interval 1 month)) as failures_last_month,
         toUInt64(countIf(request_status = 'COMPLETE' and requested_at >= now() - interval 1 month)) as completes_last_month,
         toUInt64(countIf(request_status in ('PENDING', 'PROCESSING') and requested_at >= now() - interval 12 hour)) as open_requests

@@ -9,8 +9,8 @@ with series as (
     select
         profile_id,
         toStartOfMonth(date) as month,
-        toInt64(argMax(followers, (date, created_at))) as followers,
-        toInt64(argMax(following, (date, created_at))) as following
+        toInt64(argMax(followers, {{ date_then_ts('date', 'created_at') }})) as followers,
+        toInt64(argMax(following, {{ date_then_ts('date', 'created_at') }})) as following
     from {{ ref('stg_beat_instagram_account_time_series') }}
     -- one extra month so the oldest kept month has a previous month-end
     where date >= addMonths(toStartOfMonth(today()), -13)

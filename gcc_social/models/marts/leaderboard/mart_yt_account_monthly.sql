@@ -10,8 +10,8 @@ with series as (
     select
         channel_id,
         toStartOfMonth(date) as month,
-        toInt64(argMax(subscribers, (date, created_at))) as subscribers,
-        toInt64(argMax(views, (date, created_at))) as lifetime_views
+        toInt64(argMax(subscribers, {{ date_then_ts('date', 'created_at') }})) as subscribers,
+        toInt64(argMax(views, {{ date_then_ts('date', 'created_at') }})) as lifetime_views
     from {{ ref('stg_beat_youtube_channel_time_series') }}
     -- one extra month so the oldest kept month has a previous month-end
     where date >= addMonths(toStartOfMonth(today()), -13)

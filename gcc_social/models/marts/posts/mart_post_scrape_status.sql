@@ -40,8 +40,8 @@ attempts as (
     select
         request_shortcode as shortcode,
         max(requested_at) as last_attempt_at,
-        argMax(request_status, (requested_at, id)) as last_attempt_status,
-        argMax(request_error, (requested_at, id)) as last_attempt_error,
+        argMax(request_status, {{ ts_then_id('requested_at', 'id') }}) as last_attempt_status,
+        argMax(request_error, {{ ts_then_id('requested_at', 'id') }}) as last_attempt_error,
         maxIf(request_updated_at, request_status = 'COMPLETE') as _last_success_at,
         toUInt64(countIf(requested_at >= now() - interval 1 month)) as attempts_last_month,
         toUInt64(uniqExactIf(id, request_status = 'FAILED' and requested_at >= now() - interval 1 month)) as failures_last_month,

@@ -1,11 +1,18 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='video_id',
+    engine='ReplacingMergeTree(last_scraped_at)',
     tags=['core'],
     order_by='video_id',
     partition_by='toYYYYMM(publish_time)',
+    settings={'enable_block_number_column': 1, 'enable_block_offset_column': 1},
+    query_settings={'lightweight_delete_mode': 'lightweight_update', 'optimize_on_insert': 0},
 ) }}
 
 -- Latest state of every YouTube video across re-scrapes, with engagement per view.
+-- Incremental like mart_instagram_post: only videos scraped within the lookback are
+-- recomputed (from all their scrapes) and replaced.
 with latest as (
     select
         video_id,
@@ -21,9 +28,12 @@ with latest as (
         argMax(publish_time, updated_at) as publish_time,
         min(created_at) as first_scraped_at,
         max(updated_at) as last_scraped_at,
-        toUInt64(count()) as scrape_count
+        -- distinct scrapes: staging may still hold a re-read copy of a scrape until it merges
+        toUInt64(uniqExact(updated_at)) as scrape_count
     from {{ ref('stg_beat_youtube_video') }}
+    {{ changed_keys('video_id', ref('stg_beat_youtube_video'), 'updated_at', 'last_scraped_at') }}
     group by video_id
+    settings optimize_aggregation_in_order = 1
 )
 
 select

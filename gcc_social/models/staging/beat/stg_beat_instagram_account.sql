@@ -3,23 +3,31 @@
 {#- One row per profile from every scrape of it. Latest known value per column:
     argMax skips NULLs, so a scrape that missed a field does not erase what an earlier
     scrape saw. Aggregates get a __latest suffix because ClickHouse resolves aliases
-    before columns, and argMax(x, updated_at) AS updated_at would nest aggregates. -#}
+    before columns, and argMax(x, updated_at) AS updated_at would nest aggregates.
+    Ties on updated_at go to the higher id (one packed key, see order_keys.sql). -#}
 {%- set latest_columns = [
     'id', 'handle', 'full_name', 'biography', 'category', 'country', 'city', 'language',
     'gender', 'account_type', 'followers', 'following', 'media_count', 'is_verified',
     'is_private', 'profile_pic_url', 'external_url'] %}
 
-with scrapes as (
+with keyed as (
+    select
+        *,
+        {{ ts_then_id('updated_at', 'id') }} as scrape_order
+    from {{ source('beat', 'instagram_account') }}
+    where profile_id != ''
+),
+
+scrapes as (
     select
         profile_id,
         {%- for col in latest_columns %}
-        argMax({{ col }}, (updated_at, id)) as {{ col }}__latest,
+        argMax({{ col }}, scrape_order) as {{ col }}__latest,
         {%- endfor %}
         min(created_at) as created_at__first,
         max(updated_at) as updated_at__latest,
         count() as scrape_count
-    from {{ source('beat', 'instagram_account') }}
-    where profile_id != ''
+    from keyed
     group by profile_id
 )
 

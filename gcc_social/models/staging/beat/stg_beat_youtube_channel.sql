@@ -10,7 +10,7 @@ with scrapes as (
     select
         channel_id,
         {%- for col in latest_columns %}
-        argMax({{ col }}, (updated_at, id)) as {{ col }}__latest,
+        argMax({{ col }}, {{ ts_then_id('updated_at', 'id') }}) as {{ col }}__latest,
         {%- endfor %}
         min(created_at) as created_at__first,
         max(updated_at) as updated_at__latest,

@@ -3,11 +3,12 @@
     incremental_strategy='append',
     engine='ReplacingMergeTree(updated_at)',
     order_by='(video_id, updated_at)',
-    tags=['core']
+    tags=['core'],
+    query_settings={'optimize_on_insert': 0},
 ) }}
 
 {#- Every scrape of a video is kept (marts take argMax over updated_at); see
-    stg_beat_instagram_post for the lookback and FINAL rules. er is engagement per
+    stg_beat_instagram_post for the lookback, FINAL and optimize_on_insert rules. er is engagement per
     view, the YouTube convention. -#}
 
 with scrapes as (
