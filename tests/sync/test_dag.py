@@ -25,6 +25,15 @@ DAG_SCRIPT = textwrap.dedent("""
         clickhouse_to_postgres(mart="mart_leaderboard", table="leaderboard", enrich="instagram_account")
 
     if __name__ == "__main__":
+        # The metadata DB is kept between test runs and checkouts: start from no record of
+        # this DAG, or dag.test() can find a version without its serialized DAG and refuse
+        # to create the run (apache/airflow#68944).
+        from airflow.api.common.delete_dag import delete_dag
+        from airflow.exceptions import DagNotFound
+        try:
+            delete_dag(dag.dag_id)
+        except DagNotFound:
+            pass
         run = dag.test(run_conf=json.loads(sys.argv[1]))
         states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
         print("STATES " + json.dumps(states))
