@@ -25,15 +25,6 @@ DAG_SCRIPT = textwrap.dedent("""
         clickhouse_to_postgres(mart="mart_leaderboard", table="leaderboard", enrich="instagram_account")
 
     if __name__ == "__main__":
-        # The metadata DB is kept between test runs and checkouts: start from no record of
-        # this DAG, or dag.test() can find a version without its serialized DAG and refuse
-        # to create the run (apache/airflow#68944).
-        from airflow.api.common.delete_dag import delete_dag
-        from airflow.exceptions import DagNotFound
-        try:
-            delete_dag(dag.dag_id)
-        except DagNotFound:
-            pass
         run = dag.test(run_conf=json.loads(sys.argv[1]))
         states = {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
         print("STATES " + json.dumps(states))
@@ -42,7 +33,11 @@ DAG_SCRIPT = textwrap.dedent("""
 
 def airflow_env(stack_env, tmp_path) -> dict:
     url = f"postgresql+psycopg2://postgres@{PG_HOST}:{PG_PORT}/{AIRFLOW_DB}"
-    return {**os.environ, **stack_env, "AIRFLOW_HOME": str(tmp_path / "airflow"),
+    # Other suites in the same pytest session set Airflow options in os.environ (the DAG
+    # tests point the DAG bundle at their own folder, which leaves this DAG outside every
+    # bundle, so dag.test() cannot serialize it): inherit none of them.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW_")}
+    return {**inherited, **stack_env, "AIRFLOW_HOME": str(tmp_path / "airflow"),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url, "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_FOLDER": str(tmp_path / "dags")}
 
