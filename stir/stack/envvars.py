@@ -15,13 +15,13 @@ from pathlib import Path
 from stir import config
 from stir.stack.layout import (
     S3_REGION,
-    SLACK_WEBHOOK_TOKEN,
     Layout,
     airflow_database,
     os_user,
     s3_access_key,
     s3_endpoint,
     s3_secret_key,
+    slack_webhook_path,
 )
 
 
@@ -48,7 +48,7 @@ def connections(layout: Layout) -> dict[str, dict]:
         # SlackWebhookHook posts to host + "/" + password, which lands on the sidecar's sink.
         config.SLACK_CONN_ID: {
             "conn_type": "slackwebhook", "host": f"http://{host}:{ports.sidecar}/slack/",
-            "password": SLACK_WEBHOOK_TOKEN,
+            "password": slack_webhook_path(),
         },
         config.AWS_CONN_ID: {
             "conn_type": "aws", "login": s3_access_key(), "password": s3_secret_key(),

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from stir import config
 
-# Loopback-only stand-ins: moto accepts any key pair, the webhook sink any token.
+# Loopback-only stand-ins, not secrets: moto accepts any key pair and the sidecar's
+# webhook sink any token. Real servers take theirs from AIRFLOW_CONN_* (docker-compose).
 DEFAULT_S3_ACCESS_KEY = "stir"
 DEFAULT_S3_SECRET_KEY = "stir-local"
 S3_REGION = "ap-south-1"
-SLACK_WEBHOOK_TOKEN = "T0STIR/B0STIR/local-sink"
+DEFAULT_SLACK_WEBHOOK_PATH = "T0STIR/B0STIR/local-sink"
 # Start order; `down` goes in reverse.
 COMPONENT_NAMES = ("clickhouse", "s3", "postgres", "sshd", "sidecar")
 
@@ -95,6 +96,10 @@ def s3_access_key() -> str:
 
 def s3_secret_key() -> str:
     return os.environ.get("STIR_S3_SECRET_KEY", DEFAULT_S3_SECRET_KEY)
+
+
+def slack_webhook_path() -> str:
+    return os.environ.get("STIR_SLACK_WEBHOOK_TOKEN", DEFAULT_SLACK_WEBHOOK_PATH)
 
 
 def s3_endpoint() -> str:

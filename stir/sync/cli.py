@@ -61,6 +61,7 @@ def cmd_sync_run(args) -> int:
     import boto3
     import psycopg2
 
+    from stir.stack.layout import s3_access_key, s3_endpoint, s3_secret_key
     from stir.sync import export, load, settings, tasks
     from stir.sync.names import TableNames
 
@@ -69,8 +70,8 @@ def cmd_sync_run(args) -> int:
     names = TableNames.parse(args.table)
     slug = tasks.run_slug(f"cli-{time.time():.0f}")
     key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
-    endpoint = os.environ.get("STIR_S3_ENDPOINT", f"http://{config.HOST}:{config.PORTS.s3}")
-    access, secret = os.environ.get("STIR_S3_ACCESS_KEY", "stir"), os.environ.get("STIR_S3_SECRET_KEY", "stir-local")
+    endpoint = os.environ.get("STIR_S3_ENDPOINT") or s3_endpoint()
+    access, secret = s3_access_key(), s3_secret_key()
     target = export.S3Target(config.S3_BUCKET, key, access, secret, endpoint)
     steps = []
     started = time.perf_counter()

@@ -9,14 +9,7 @@
 with distribution as (
     select
         profile_id,
-        upper({{ audience_top_key('gender') }}) as top_audience_gender,
-        {{ audience_top_share('gender') }} as top_audience_gender_share,
-        {{ audience_key_share('gender', 'FEMALE') }} as audience_female_share,
-        {{ audience_key_share('gender', 'MALE') }} as audience_male_share,
-        {{ audience_top_key('age') }} as top_audience_age,
-        {{ audience_top_share('age') }} as top_audience_age_share,
-        {{ audience_top_key('country') }} as top_audience_country,
-        {{ audience_top_share('country') }} as top_audience_country_share,
+        {{ audience_card_columns() }},
         {{ audience_top_key('city') }} as top_audience_city,
         {{ audience_top_share('city') }} as top_audience_city_share,
         {{ audience_top_key('language') }} as top_audience_language,
