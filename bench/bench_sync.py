@@ -33,13 +33,16 @@ import psycopg2
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stir import config  # noqa: E402
 from stir.chserver.testing import running_server  # noqa: E402
+from stir.stack.layout import s3_access_key, s3_secret_key  # noqa: E402
 from stir.sync import export, load, migrations, settings, tasks  # noqa: E402
 from stir.sync.names import TableNames  # noqa: E402
 
 PG = dict(host="127.0.0.1", port=int(os.environ.get("STIR_PG_PORT", "5432")), user="postgres")
 DB = "stir_sync_bench"
-KEY, SECRET, BUCKET = "bench", "bench-secret", "gcc-social-data"
+# the bench starts its own moto server on loopback: the stack's stand-in keys do
+KEY, SECRET, BUCKET = s3_access_key(), s3_secret_key(), config.S3_BUCKET
 LB_CH = """month Date, profile_platform String, platform_id String, handle Nullable(String),
     language Nullable(String), category Nullable(String), platform String, profile_type String, followers Int64,
     followers_change Nullable(Int64), engagement_rate Nullable(Float64), avg_likes Nullable(Float64),
