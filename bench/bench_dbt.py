@@ -220,6 +220,40 @@ def round_trip_ms(server, n: int = 200) -> float:
         client.close()
 
 
+def output_floor(server, workdir: Path, console: Console) -> dict:
+    """What writing the project's outputs costs with no computation at all: every model's
+    table copied once (CREATE TABLE AS its DDL, INSERT SELECT * from it: read, sort by its
+    key, compress, write) into a scratch database, then every table read once as a test
+    would. No build of these outputs can take less, so a target below it is out of reach
+    without writing less."""
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    relations = sorted(n["relation_name"] for n in manifest["nodes"].values()
+                       if n["resource_type"] == "model" and n["config"].get("materialized") != "view")
+    client = make_client(server, send_receive_timeout=7200)
+    copies: list[tuple[float, str]] = []
+    try:
+        client.command("DROP DATABASE IF EXISTS bench_floor")
+        client.command("CREATE DATABASE bench_floor")
+        for relation in relations:
+            copy = f"bench_floor.`{relation.split('.')[-1].strip('`')}`"
+            client.command(f"CREATE TABLE {copy} AS {relation}")
+            started = time.perf_counter()
+            client.command(f"INSERT INTO {copy} SELECT * FROM {relation} SETTINGS optimize_on_insert = 0")
+            copies.append((time.perf_counter() - started, relation))
+        started = time.perf_counter()
+        for relation in relations:
+            client.command(f"SELECT * FROM {relation} FORMAT Null")
+        read_seconds = time.perf_counter() - started
+    finally:
+        client.command("DROP DATABASE IF EXISTS bench_floor")
+        client.close()
+    copy_seconds = sum(d for d, _ in copies)
+    console.print(f"    output floor: copy {copy_seconds:.1f} s, read {read_seconds:.1f} s over {len(relations)} tables")
+    return {"tables": len(relations), "copy_seconds": round(copy_seconds, 2), "read_seconds": round(read_seconds, 2),
+            "largest": [{"table": r.split(".")[-1].strip("`"), "copy_seconds": round(d, 2)}
+                        for d, r in sorted(copies, reverse=True)[:8]]}
+
+
 def tier_selection(tier) -> tuple[str, ...]:
     excludes = [e for e in tier.exclude if e != f"tag:{tier.tag}"]
     return ("--select", f"tag:{tier.tag}", *(("--exclude", *excludes) if excludes else ()))
@@ -265,17 +299,18 @@ def bench(console: Console, args) -> dict:
         tiers = [] if args.no_tiers else [(t, dbt(f"tag:{t.tag}", "run", *tier_selection(t))) for t in TIERS]
         single = dbt("single model", "run", "--select", SINGLE_MODEL, threads=1)
         serial = dbt("run --threads 1", "run", threads=1)
+        floor = output_floor(server, workdir, console)
     load_end = list(os.getloadavg())
     try:
         return summarise(args, load_start, load_end, gen_seconds, gen_rows, rtt, parse, build, run, tiers,
-                         single, serial)
+                         single, serial, floor)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
 def summarise(args, load_start, load_end, gen_seconds, gen_rows, rtt, parse, build, run, tiers,
-              single, serial) -> dict:
+              single, serial, floor) -> dict:
     n_models = len(serial.nodes("model"))
     startup = single.wall - single.exec_sum("model")
     serial_exec = serial.exec_sum("model")
@@ -309,6 +344,10 @@ def summarise(args, load_start, load_end, gen_seconds, gen_rows, rtt, parse, bui
                   + [phase(r, TARGET_CORE_S if t.tag == "core" else None) for t, r in tiers]
                   + [phase(single), phase(serial)],
         "slowest_models": per_model,
+        "output_floor": {**floor, "dbt_startup_seconds": round(startup, 2),
+                         "lower_bound_seconds": round(floor["copy_seconds"] + floor["read_seconds"] + startup, 2),
+                         "build_over_lower_bound": round(build.wall / max(floor["copy_seconds"] + floor["read_seconds"]
+                                                                          + startup, 1e-9), 2)},
         "overhead": {
             "select_1_round_trip_ms": round(rtt, 2),
             "dbt_startup_seconds": round(startup, 2),
@@ -355,6 +394,20 @@ def show(console: Console, res: dict) -> None:
         slow.add_row(m["model"], f"{m['execution_seconds']:.2f}", f"{m['serial_execution_seconds']:.2f}",
                      f"{m['engine_seconds_serial']:.2f}", m["status"])
     console.print(slow)
+
+    f = res["output_floor"]
+    fl = Table(title="output floor: the build's tables copied once (no computation) and read once")
+    fl.add_column("measure")
+    fl.add_column("s", justify="right")
+    fl.add_row(f"copy all {f['tables']} model tables (INSERT SELECT *: read, sort, compress, write)",
+               f"{f['copy_seconds']:.1f}")
+    for t in f["largest"]:
+        fl.add_row(f"  {t['table']}", f"{t['copy_seconds']:.2f}")
+    fl.add_row("read every table once (the least the data tests can read)", f"{f['read_seconds']:.1f}")
+    fl.add_row("dbt start-up", f"{f['dbt_startup_seconds']:.1f}")
+    fl.add_row("lower bound for any full build (sum)", f"{f['lower_bound_seconds']:.1f}")
+    fl.add_row(f"full build / lower bound (target {TARGET_BUILD_S:.0f} s)", f"{f['build_over_lower_bound']:.2f}x")
+    console.print(fl)
 
     o = res["overhead"]
     over = Table(title="where a model's time goes (dbt run --threads 1)")

@@ -12,6 +12,7 @@ to today because the marts keep the last 13 months relative to now().
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -271,3 +272,24 @@ def test_late_week_picked_up_by_lookback(built, dbt):
     assert len(weekly(built, "w2", final=False)) == rows_w2_before == 2
     built.command("OPTIMIZE TABLE dbt.mart_insta_account_weekly FINAL")
     assert len(weekly(built, "w1", final=False)) == 5
+
+
+def test_rank_map_tests_catch_broken_maps(built, dbt):
+    """The leaderboard's map tests fail on a row whose last-month map disagrees with the
+    previous month's current map, and on a row missing a key (same keys reordered pass).
+    Runs last: it corrupts mart_leaderboard."""
+    lb = "dbt.mart_leaderboard"
+    select = ("--select", "leaderboard_last_month_equals_previous_current", "leaderboard_rank_maps_have_all_keys")
+    dbt("test", *ONLY_OURS, *select)
+    reordered = "mapFromArrays(arrayReverse(mapKeys(current_month_ranks)), arrayReverse(mapValues(current_month_ranks)))"
+    built.command(f"ALTER TABLE {lb} UPDATE current_month_ranks = {reordered} "
+                  f"WHERE profile_platform = 'IA' AND platform_id = 'd' AND month = '{M2}' SETTINGS mutations_sync = 2")
+    dbt("test", *ONLY_OURS, "--select", "leaderboard_rank_maps_have_all_keys")
+    built.command(f"ALTER TABLE {lb} UPDATE last_month_ranks = mapUpdate(last_month_ranks, map('views_rank', toUInt64(99))), "
+                  "current_month_ranks = mapFilter((k, v) -> k != 'plays_rank', current_month_ranks) "
+                  f"WHERE profile_platform = 'IA' AND platform_id = 'a' AND month = '{M2}' SETTINGS mutations_sync = 2")
+    proc = dbt("test", *ONLY_OURS, *select, check=False)
+    assert proc.returncode != 0
+    results = json.loads((dbt.workdir / "target" / "run_results.json").read_text())["results"]
+    failures = {r["unique_id"].split(".")[-1]: r["failures"] for r in results}
+    assert failures == {"leaderboard_last_month_equals_previous_current": 1, "leaderboard_rank_maps_have_all_keys": 1}

@@ -6,7 +6,7 @@
 
 -- Brand-safety card: how many of a creator's recent captions/hashtags contain flagged
 -- terms, which terms, and how much of their content is sponsored.
-{%- set terms = discovery_brand_safety_terms() %}
+{%- set terms_sql = discovery_brand_safety_terms() | tojson | replace('"', "'") %}
 with recent_posts as (
     {{ discovery_recent_content(ref('mart_instagram_post'), 'profile_id', days=180, fallback=24) }}
 ),
@@ -15,10 +15,14 @@ tokenised as (
     select
         profile_id,
         is_sponsored,
-        arrayIntersect(
-            arrayConcat(extractAll(lower(ifNull(caption, '')), '[[:alnum:]]+'), hashtags),
-            {{ terms | tojson | replace('"', "'") }}
-        ) as post_flagged_terms
+        -- a substring search rules out most posts before the costly tokenising: a caption
+        -- without a term as a substring cannot hold it as a whole token
+        if(multiSearchAny(lower(ifNull(caption, '')), {{ terms_sql }}) or hasAny(hashtags, {{ terms_sql }}),
+           arrayIntersect(
+               arrayConcat(extractAll(lower(ifNull(caption, '')), '[[:alnum:]]+'), hashtags),
+               {{ terms_sql }}
+           ),
+           []) as post_flagged_terms
     from recent_posts
 ),
 
