@@ -6,7 +6,9 @@ generation, `dbt parse`, full `dbt build` (models + tests), `dbt run`, each tier
 models, and dbt's fixed cost per model: a `--threads 1` run split into dbt start-up,
 per-model time outside execution, and, inside execution, every SQL statement dbt sent
 (classified from dbt.log: the model's CREATE/INSERT vs metadata queries) against the
-server's per-request cost (`select 1` round trip) and its request log.
+server's per-request cost (`select 1` round trip) and its request log; and the output
+floor: every model's table copied once and read once with no computation, the least any
+full build of these outputs can cost on this machine.
 
     python bench/bench_dbt.py [--creators 100000] [--seed 1] [--threads 4] [--no-tiers]
 
