@@ -26,7 +26,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import boto3
 import clickhouse_connect
 import psycopg2
 
@@ -35,6 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from stir import config  # noqa: E402
 from stir.chserver.testing import running_server  # noqa: E402
+from stir.stack import s3 as stack_s3  # noqa: E402
 from stir.stack.layout import s3_access_key, s3_secret_key  # noqa: E402
 from stir.sync import export, load, migrations, settings, tasks  # noqa: E402
 from stir.sync.names import TableNames  # noqa: E402
@@ -229,9 +229,8 @@ def main() -> int:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=KEY, aws_secret_access_key=SECRET,
-                          region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
+        stack_s3.ensure_bucket(BUCKET, endpoint)
+        s3 = stack_s3.client(endpoint)
         with running_server() as server:
             ch = clickhouse_connect.get_client(host=server.host, port=server.port, send_receive_timeout=3600)
             ch.command("CREATE DATABASE IF NOT EXISTS dbt")

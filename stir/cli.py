@@ -53,8 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    from stir.sync.errors import SyncError
+
     try:
         return int(func(args) or 0)
+    except SyncError as exc:
+        # a guard or a missing precondition: the message says what to do, a traceback would bury it
+        print(f"stir {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

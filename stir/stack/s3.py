@@ -12,10 +12,12 @@ from stir import config
 from stir.stack.layout import S3_REGION, s3_access_key, s3_endpoint, s3_secret_key
 
 
-def client():
+def client(endpoint: str | None = None):
+    """S3 client with the stack's keys (STIR_S3_* or the loopback stand-ins) for the
+    stack's S3, or for `endpoint` (another S3 API server such as a bench's own moto)."""
     return boto3.client(
         "s3",
-        endpoint_url=s3_endpoint(),
+        endpoint_url=endpoint or s3_endpoint(),
         aws_access_key_id=s3_access_key(),
         aws_secret_access_key=s3_secret_key(),
         region_name=S3_REGION,
@@ -29,9 +31,9 @@ def healthy(timeout: float = 2.0) -> bool:
         return resp.status == 200
 
 
-def ensure_bucket(bucket: str = config.S3_BUCKET) -> bool:
+def ensure_bucket(bucket: str = config.S3_BUCKET, endpoint: str | None = None) -> bool:
     """Create the bucket if missing; returns True when it was created now."""
-    s3 = client()
+    s3 = client(endpoint)
     try:
         s3.head_bucket(Bucket=bucket)
         return False

@@ -58,9 +58,9 @@ def _ch_client():
 
 
 def cmd_sync_run(args) -> int:
-    import boto3
     import psycopg2
 
+    from stir.stack import s3
     from stir.stack.layout import s3_access_key, s3_endpoint, s3_secret_key
     from stir.sync import export, load, settings, tasks
     from stir.sync.names import TableNames
@@ -71,8 +71,7 @@ def cmd_sync_run(args) -> int:
     slug = tasks.run_slug(f"cli-{time.time():.0f}")
     key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
     endpoint = os.environ.get("STIR_S3_ENDPOINT") or s3_endpoint()
-    access, secret = s3_access_key(), s3_secret_key()
-    target = export.S3Target(config.S3_BUCKET, key, access, secret, endpoint)
+    target = export.S3Target(config.S3_BUCKET, key, s3_access_key(), s3_secret_key(), endpoint)
     steps = []
     started = time.perf_counter()
     ch, pg = _ch_client(), psycopg2.connect(_dsn(args))
@@ -83,8 +82,7 @@ def cmd_sync_run(args) -> int:
         mark = time.perf_counter()
         path = f"{s.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
         os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access,
-                     aws_secret_access_key=secret).download_file(config.S3_BUCKET, key, path)
+        s3.client(endpoint).download_file(config.S3_BUCKET, key, path)
         os.chmod(path, 0o644)
         steps.append(("download", info["rows"], time.perf_counter() - mark))
         mark = time.perf_counter()

@@ -222,3 +222,13 @@ def test_hundred_swaps_under_readers(probe, files):
     assert stats["errors"] == [] and stats["bad"] == []
     assert rate >= 200
     assert probe.rows("SELECT DISTINCT version FROM probe") == [(100,)]
+
+
+def test_rollback_without_backup_is_one_clear_line(probe):
+    """The CLI reports a refused sync or rollback as its message, not a traceback."""
+    probe.execute("DROP TABLE IF EXISTS probe_old_bkp")
+    out = subprocess.run([sys.executable, "-m", "stir.cli", "rollback", "probe", "--dsn", probe.dsn],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert out.stderr.startswith("stir rollback: public.probe: nothing to roll back to")
+    assert "Traceback" not in out.stderr
