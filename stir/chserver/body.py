@@ -20,14 +20,21 @@ class Body:
         self.rfile = rfile
         te = (headers.get("Transfer-Encoding") or "").lower()
         self.chunked = "chunked" in te
-        length = headers.get("Content-Length")
-        if not self.chunked and length is not None:
-            try:
-                self.remaining = int(length)
-            except ValueError:
-                raise ServerError(HTTP_LENGTH_REQUIRED, f"Invalid Content-Length: {length!r}") from None
-        else:
-            self.remaining = 0
+        lengths = headers.get_all("Content-Length") or []
+        # One framing only (RFC 9112 6.3): a duplicate, conflicting, negative or non-numeric
+        # Content-Length, or one next to chunked, is how requests get smuggled; refuse them
+        # (the handler then closes the connection, since the body's end is unknown).
+        if len(lengths) > 1 or (lengths and self.chunked):
+            raise ServerError(HTTP_LENGTH_REQUIRED, "Conflicting request framing: "
+                              f"{len(lengths)} Content-Length header(s){' and chunked' if self.chunked else ''}")
+        if te and te.strip() != "chunked":
+            raise ServerError(HTTP_LENGTH_REQUIRED, f"Unsupported Transfer-Encoding: {te[:64]!r}")
+        self.remaining = 0
+        if lengths:
+            text = lengths[0].strip()
+            if not text.isdigit() or not text.isascii():
+                raise ServerError(HTTP_LENGTH_REQUIRED, f"Invalid Content-Length: {text[:32]!r}")
+            self.remaining = int(text)
         self.complete = not self.chunked and self.remaining == 0
         self._gen: Iterator[bytes] | None = None
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 import lz4.frame
 import zstandard
 
-from .errors import BAD_ARGUMENTS, CANNOT_DECOMPRESS, ServerError
+from .errors import BAD_ARGUMENTS, CANNOT_DECOMPRESS, TOO_LARGE_REQUEST, ServerError
 
 try:  # optional, as in ClickHouse builds without brotli
     import brotli  # type: ignore[import-not-found]
@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
 
 RESPONSE_ENCODINGS = ("zstd", "lz4", "gzip", "deflate") + (("br",) if brotli else ())
+
+
+_MIN_SLICE, _MAX_SLICE, _OUT_TARGET = 256, 1 << 20, 4 << 20
 
 
 class _Framed:
@@ -28,17 +31,26 @@ class _Framed:
         self.name, self.factory = name, factory
         self.dec = factory()
         self.fed = False
+        self.slice = _MIN_SLICE
 
-    def feed(self, data: bytes) -> bytes:
-        out = []
-        while data:
-            self.fed = True
-            out.append(self.dec.decompress(data))
-            if not self.dec.eof:
-                break
-            data = self.dec.unused_data
-            self.dec, self.fed = self.factory(), False
-        return b"".join(out)
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decompress in input slices sized from the ratio seen so far, so one call never
+        expands a small input into a huge buffer (a compression bomb is refused by the
+        caller's size cap after a few MiB, not after it filled memory)."""
+        view = memoryview(data)
+        while view:
+            piece, view = view[:self.slice], view[self.slice:]
+            while piece:
+                self.fed = True
+                out = self.dec.decompress(bytes(piece))
+                ratio = len(out) // max(1, len(piece))
+                self.slice = max(_MIN_SLICE, min(_MAX_SLICE, _OUT_TARGET // max(1, ratio)))
+                if out:
+                    yield out
+                if not self.dec.eof:
+                    break
+                piece = memoryview(self.dec.unused_data or b"")
+                self.dec, self.fed = self.factory(), False
 
     def close(self) -> None:
         if self.fed and not self.dec.eof:
@@ -64,13 +76,27 @@ _DECODERS: dict[str, Callable[[], _Framed]] = {
 }
 
 
-def decode_stream(encoding: str | None, chunks: Iterable[bytes]) -> Iterator[bytes]:
+def decode_stream(encoding: str | None, chunks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """Decoded body chunks; more than `limit` decoded bytes is refused as soon as it is
+    seen (checked while streaming, never after buffering)."""
+    total = 0
+    for out in _decode(encoding, chunks):
+        total += len(out)
+        if limit is not None and total > limit:
+            raise ServerError(TOO_LARGE_REQUEST, f"Decompressed request body exceeds {limit} bytes "
+                                                 "(server option --max-body-size)")
+        yield out
+
+
+def _decode(encoding: str | None, chunks: Iterable[bytes]) -> Iterator[bytes]:
     enc = (encoding or "").strip().lower()
     if enc in ("", "identity", "none"):
         yield from chunks
         return
     if enc == "br":
-        yield b"".join(_brotli_factory().process(c) for c in chunks)
+        dec = _brotli_factory()
+        for c in chunks:
+            yield dec.process(c)
         return
     make = _DECODERS.get(enc)
     if make is None:
@@ -78,13 +104,11 @@ def decode_stream(encoding: str | None, chunks: Iterable[bytes]) -> Iterator[byt
     framed = make()
     for chunk in chunks:
         try:
-            out = framed.feed(chunk)
+            yield from framed.feed(chunk)
         except ServerError:
             raise
         except Exception as exc:  # each library has its own error type
             raise ServerError(CANNOT_DECOMPRESS, f"Cannot decompress {enc} request body: {exc}") from exc
-        if out:
-            yield out
     framed.close()
 
 

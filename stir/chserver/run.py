@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import logging
 import os
 import signal
@@ -14,8 +15,10 @@ import time
 from pathlib import Path
 
 from ..config import stir_home
-from . import errors
+from . import errors, safety
+from .auth import Users
 from .engine import DataDirBusy, Engine
+from .options import Options
 from .server import ChServer
 
 log = logging.getLogger("stir.chserver")
@@ -30,6 +33,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-alive-timeout", type=float, default=300.0,
                         help="seconds an idle keep-alive connection stays open")
     parser.add_argument("--log-level", default=os.environ.get("STIR_CH_LOG_LEVEL", "INFO"))
+    parser.add_argument("--users-file", type=Path, default=os.environ.get("STIR_CH_USERS_FILE") or None,
+                        help="TOML users file (sha256 passwords); also STIR_CH_USER / STIR_CH_PASSWORD")
+    parser.add_argument("--max-query-size", type=int, default=safety.DEFAULT_MAX_QUERY_SIZE,
+                        help="bytes of query text read from a request (ClickHouse's max_query_size)")
+    parser.add_argument("--max-body-size", type=int, default=int(os.environ.get("STIR_CH_MAX_BODY_SIZE", 16 << 30)),
+                        help="decompressed request body cap in bytes, checked while streaming")
+    parser.add_argument("--max-memory-usage", default=os.environ.get("STIR_CH_MAX_MEMORY_USAGE", "0"),
+                        help="default per-query memory limit in bytes (0: none); requests may override")
+    parser.add_argument("--max-execution-time", default=os.environ.get("STIR_CH_MAX_EXECUTION_TIME", "0"),
+                        help="default per-query time limit in seconds (0: none); requests may override")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -37,13 +50,28 @@ def serve(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = Engine(args.data_dir or stir_home() / "clickhouse")
     try:
+        users = Users.load(args.users_file)
+    except (OSError, ValueError) as exc:
+        log.error("cannot read users file %s: %s", args.users_file, exc)
+        return 2
+    if not users.configured and not _is_loopback(args.host):
+        log.error("refusing to listen on %s without a password: set STIR_CH_PASSWORD or --users-file "
+                  "(or bind 127.0.0.1)", args.host)
+        return 2
+    options = Options(users=users, user_files=engine.data_dir / "user_files", max_query_size=args.max_query_size,
+                      max_body_size=args.max_body_size,
+                      default_settings={k: str(v) for k, v in (("max_memory_usage", args.max_memory_usage),
+                                                               ("max_execution_time", args.max_execution_time))
+                                        if str(v) not in ("", "0")})
+    try:
         engine.lock.acquire()
     except DataDirBusy as exc:
         log.error("%s", exc)
         return 2
     try:
         try:
-            server = ChServer((args.host, args.port), engine, keep_alive_timeout=args.keep_alive_timeout)
+            server = ChServer((args.host, args.port), engine, keep_alive_timeout=args.keep_alive_timeout,
+                              options=options)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 log.error("port %d on %s is already in use", args.port, args.host)
@@ -51,11 +79,21 @@ def serve(args: argparse.Namespace) -> int:
                 log.error("cannot listen on %s:%d: %s", args.host, args.port, exc)
             return 3
         engine.open()
+        options.user_files.mkdir(parents=True, exist_ok=True)
         errors.ENGINE_VERSION = engine.version
         server.start_sessions()
         return _serve_until_signal(server, engine, args)
     finally:
         engine.lock.release()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _serve_until_signal(server: ChServer, engine: Engine, args: argparse.Namespace) -> int:

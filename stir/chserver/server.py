@@ -13,11 +13,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, request
+from . import codecs, request, safety
+from .auth import User, credentials
 from .body import Body
 from .engine import Engine
 from .errors import NOT_IMPLEMENTED, READONLY, SYNTAX_ERROR, UNKNOWN_EXCEPTION, ServerError
-from .execute import Outcome, run_insert, run_query
+from .execute import Outcome, run_insert, run_query, set_values
+from .options import Options
 from .scope import finish_session, prepare_fresh, prepare_session
 from .sessions import SessionStore, parse_timeout
 from .sqltext import analyse
@@ -33,10 +35,6 @@ _CONTENT_TYPES = {
     "Arrow": "application/octet-stream", "ArrowStream": "application/octet-stream",
 }
 _OK_PATHS = ("/ping", "/replicas_status")
-# What a read-only request may run (ClickHouse's readonly=1/2 check, applied by the
-# server on session connections, where the engine setting could never be undone).
-_READ_KINDS = frozenset({"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN", "CHECK", "USE", "SET",
-                         "(", ""})
 _QUERY_PATHS = ("/", "/query")
 
 
@@ -46,8 +44,9 @@ class ChServer(ThreadingHTTPServer):
     allow_reuse_address = True  # TIME_WAIT from a previous run must not block a restart
     request_queue_size = 128
 
-    def __init__(self, address, engine: Engine, keep_alive_timeout: float = 300.0):
+    def __init__(self, address, engine: Engine, keep_alive_timeout: float = 300.0, options: Options | None = None):
         self.engine = engine
+        self.options = options or Options(user_files=engine.data_dir / "user_files")
         self.sessions: SessionStore | None = None
         self.keep_alive_timeout = keep_alive_timeout
         self.display_name = socket.gethostname()
@@ -56,7 +55,13 @@ class ChServer(ThreadingHTTPServer):
         super().__init__(address, Handler, bind_and_activate=True)
 
     def start_sessions(self) -> None:
-        self.sessions = SessionStore(self.engine.connect)
+        self.sessions = SessionStore(self.connect_with_defaults)
+
+    def connect_with_defaults(self):
+        conn = self.engine.connect()
+        if self.options.default_settings:
+            set_values(conn, dict(self.options.default_settings))
+        return conn
 
     def get_request(self):
         sock, addr = super().get_request()
@@ -83,6 +88,16 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(self.server.keep_alive_timeout)
+
+    def parse_request(self) -> bool:
+        words = self.raw_requestline.decode("latin-1").split()
+        if len(words) < 3 and words:
+            # HTTP/0.9 has no headers and no framing: refuse it instead of guessing.
+            self.command, self.request_version, self.close_connection = None, "HTTP/1.0", True
+            self.requestline = " ".join(words)[:200]
+            self.send_error(400, "HTTP/0.9 requests are not supported")
+            return False
+        return super().parse_request()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
         log.debug("%s - %s", self.address_string(), format % args)
@@ -116,7 +131,11 @@ class Handler(BaseHTTPRequestHandler):
         self._timezone: str | None = None
         body: Body | None = None
         try:
-            body = Body(self.rfile, self.headers)
+            try:
+                body = Body(self.rfile, self.headers)
+            except ServerError:
+                self.close_connection = True  # where this body ends is unknown
+                raise
             if url.path in _OK_PATHS or (url.path == "/" and method in ("GET", "HEAD") and not url.query):
                 body.drain()
                 self._send(200, b"Ok.\n", {"Content-Type": "text/html; charset=UTF-8"})
@@ -128,9 +147,10 @@ class Handler(BaseHTTPRequestHandler):
                            {"Content-Type": "text/plain; charset=UTF-8"})
                 return
             spec = request.parse(method, url.query, self.headers)
-            query_id = spec.query_id
+            query_id = safety.check_query_id(spec.query_id)
+            user = self.server.options.users.authenticate(*credentials(self.headers, spec.transport))
             self._timezone = spec.settings.get("session_timezone")
-            outcome = self._execute(method, spec, body)
+            outcome = self._execute(method, spec, body, user)
             rows = outcome.rows
             self._send_outcome(spec, query_id, outcome)
         except ServerError as err:
@@ -147,33 +167,48 @@ class Handler(BaseHTTPRequestHandler):
                      query_id or "-", (time.perf_counter() - started) * 1000, rows, status, code,
                      self.headers.get("Content-Encoding") or "-", self._out_encoding)
 
-    def _execute(self, method: str, spec: request.RequestSpec, body: Body) -> Outcome:
+    def _execute(self, method: str, spec: request.RequestSpec, body: Body, user: User) -> Outcome:
         for name in ("compress", "decompress"):
             if request.flag(spec.transport.get(name)):
                 raise ServerError(NOT_IMPLEMENTED, f"{name}=1 (ClickHouse-native block compression over HTTP) is not "
                                                    "supported by this server; use Content-Encoding / Accept-Encoding")
-        chunks = codecs.decode_stream(self.headers.get("Content-Encoding"), body)
+        opts = self.server.options
+        chunks = codecs.decode_stream(self.headers.get("Content-Encoding"), body, opts.max_body_size)
+        limit = _int(spec.settings.get("max_query_size"), opts.max_query_size)
         if request.is_multipart(self.headers):
-            request.apply_multipart(spec, self.headers["Content-Type"], b"".join(chunks))
+            form, rest = safety.read_query(chunks, limit)
+            if next(rest, None) is not None:
+                raise safety.too_long(limit)
+            request.apply_multipart(spec, self.headers["Content-Type"], form)
             chunks = iter(())
         qp = spec.query_param
+        if len(qp) > limit:
+            raise safety.too_long(limit)
+        # Only the first max_query_size bytes are ever analysed as SQL text; INSERT data
+        # after them streams to the engine untouched.
         if qp:
             stmt = analyse(qp)
             if stmt.is_insert_with_data:
                 inline = qp[stmt.data_offset:]
                 data = chain([inline.encode() + b"\n"] if inline.strip() else [], chunks)
-                return self._on_connection(method, spec, lambda conn: run_insert(conn, stmt, data), stmt.kind)
-            rest = b"".join(chunks)
+                stmt = self._checked_insert(method, spec, user, stmt, stmt.insert_prefix)
+                return self._on_connection(method, spec, user, lambda conn: run_insert(conn, stmt, data), stmt.kind)
+            rest, more = safety.read_query(chunks, limit - len(qp))
+            if next(more, None) is not None or len(rest) > limit - len(qp):
+                raise safety.too_long(limit)
             sql = qp + ("\n" + rest.decode("utf-8", errors="replace") if rest else "")
         else:
-            raw = b"".join(chunks)
-            stmt = analyse(raw.decode("latin-1"))
+            raw, more = safety.read_query(chunks, limit)
+            stmt = analyse(raw[:limit].decode("latin-1"))
             if stmt.is_insert_with_data and stmt.insert_format != "Values":
                 prefix = raw[: len(stmt.insert_prefix)].decode("utf-8", errors="replace")
-                data = [raw[stmt.data_offset:]]
+                data = chain([raw[stmt.data_offset:]], more)
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
-                return self._on_connection(method, spec, lambda conn: run_insert(conn, insert_stmt, data),
+                insert_stmt = self._checked_insert(method, spec, user, insert_stmt, prefix)
+                return self._on_connection(method, spec, user, lambda conn: run_insert(conn, insert_stmt, data),
                                            stmt.kind)
+            if len(raw) > limit:
+                raise safety.too_long(limit)
             sql = raw.decode("utf-8", errors="replace")
         stmt = analyse(sql)
         if not stmt.kind:
@@ -184,17 +219,30 @@ class Handler(BaseHTTPRequestHandler):
             start = len(sql) - len(sql.lstrip())
             raise ServerError(SYNTAX_ERROR, f"Syntax error: failed at position {start + 1} "
                                             f"({sql[start:start + 20]!r}): Unrecognized token")
+        if stmt.multi:
+            raise ServerError(SYNTAX_ERROR, "Multi-statements are not allowed")
+        safety.check_admin(stmt.kind, user.admin)
+        sql = safety.confine_files(sql, opts.user_files)
         params = spec.query_params
         return self._on_connection(
-            method, spec, lambda conn: run_query(conn, sql, stmt, spec.default_format, params), stmt.kind)
+            method, spec, user, lambda conn: run_query(conn, sql, stmt, spec.default_format, params), stmt.kind)
 
-    def _on_connection(self, method: str, spec: request.RequestSpec, work, kind: str) -> Outcome:
+    def _checked_insert(self, method, spec, user: User, stmt, prefix: str):
+        confined = safety.confine_files(prefix, self.server.options.user_files)
+        return type(stmt)(stmt.kind, None, stmt.insert_format, confined, 0, stmt.end, False) \
+            if confined != prefix else stmt
+
+    def _on_connection(self, method: str, spec: request.RequestSpec, user: User, work, kind: str) -> Outcome:
         settings = dict(spec.settings)
+        asked = settings.pop("readonly", None)
+        floor = max(user.readonly, "2" if method in ("GET", "HEAD") else "0")
+        if floor != "0" and asked is not None and asked not in (floor, "1"):
+            # As ClickHouse: GET (and a readonly user) cannot lift read-only from the request.
+            raise ServerError(READONLY, "Cannot modify 'readonly' setting in readonly mode")
+        readonly = asked if asked is not None else floor
+        safety.check_readonly(kind, readonly)
         sid = spec.session_id
         if sid:
-            readonly = settings.pop("readonly", "2" if method in ("GET", "HEAD") else "0")
-            if readonly not in ("0", "") and (kind not in _READ_KINDS or (kind == "SET" and readonly == "1")):
-                raise ServerError(READONLY, "Cannot execute query in readonly mode")
             timeout = parse_timeout(spec.transport.get("session_timeout"))
             with self.server.sessions.use(sid, timeout, request.flag(spec.transport.get("session_check")),
                                           close_after=request.flag(spec.transport.get("close_session"))) as s:
@@ -203,11 +251,11 @@ class Handler(BaseHTTPRequestHandler):
                     return work(s.conn)
                 finally:
                     finish_session(s.conn, s.state, kind)
-        if method in ("GET", "HEAD") and "readonly" not in settings:
-            settings["readonly"] = "2"  # ClickHouse runs GET queries read-only
+        if readonly not in ("0", ""):
+            settings["readonly"] = readonly
         conn = self.server.engine.connect()
         try:
-            prepare_fresh(conn, settings, spec.database)
+            prepare_fresh(conn, {**self.server.options.default_settings, **settings}, spec.database)
             return work(conn)
         finally:
             conn.close()
@@ -250,7 +298,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
         lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
                  f"Date: {self.date_time_string()}", "Server: ClickHouse"]
-        lines += [f"{k}: {v}" for k, v in headers.items()]
+        lines += [f"{k}: {safety.header_value(v)}" for k, v in headers.items()]
         lines.append(f"Content-Length: {len(payload)}")
         lines.append("Connection: close" if self.close_connection else
                      f"Connection: Keep-Alive\r\nKeep-Alive: timeout={int(self.server.keep_alive_timeout)}")
@@ -263,3 +311,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(payload)
         except OSError:
             self.close_connection = True  # client went away; nothing left to tell it
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default

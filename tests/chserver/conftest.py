@@ -10,6 +10,8 @@ import pytest
 
 from stir.chserver.testing import running_server
 
+from .httpraw import ADMIN_PW, RO_PW, USER_PW
+
 
 @pytest.fixture(scope="session")
 def ch():
@@ -40,3 +42,18 @@ def client_factory(ch):
     yield make
     for c in made:
         c.close()
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory):
+    """A server with users (admin, plain, readonly), a small body cap and default limits."""
+    import hashlib
+
+    users = tmp_path_factory.mktemp("users") / "users.toml"
+    users.write_text(
+        f'[users.default]\npassword_sha256_hex = "{hashlib.sha256(ADMIN_PW.encode()).hexdigest()}"\nadmin = true\n'
+        f'[users.app]\npassword_sha256_hex = "{hashlib.sha256(USER_PW.encode()).hexdigest()}"\n'
+        f'[users.viewer]\npassword_sha256_hex = "{hashlib.sha256(RO_PW.encode()).hexdigest()}"\nreadonly = 1\n')
+    with running_server(extra_args=("--users-file", str(users), "--max-body-size", str(8 << 20),
+                                    "--max-memory-usage", "300000000", "--max-execution-time", "30")) as server:
+        yield server

@@ -6,6 +6,9 @@ import http.client
 import socket
 from urllib.parse import urlencode
 
+# Passwords of the users-file server fixture (`strict`), test-only.
+ADMIN_PW, USER_PW, RO_PW = "adm-pw", "user-pw", "ro-pw"
+
 
 def request(ch, body: bytes | str | None = None, params: dict | None = None, headers: dict | None = None,
             method: str | None = None, path: str = "/"):
