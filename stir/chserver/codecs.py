@@ -136,3 +136,46 @@ def encode(encoding: str, data: bytes, level: int | None = None) -> bytes:
     if encoding == "br" and brotli is not None:
         return brotli.compress(data, quality=level or 3)
     raise ServerError(BAD_ARGUMENTS, f"Unknown HTTP compression method: {encoding}")
+
+
+class _Encoder:
+    """Incremental response compression: each `compress` returns bytes a client can
+    decode at once (a sync-flushed block), `finish` closes the stream."""
+
+    def __init__(self, encoding: str, level: int | None):
+        self.encoding = encoding
+        if encoding in ("gzip", "deflate"):
+            wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+            self._co = zlib.compressobj(level or 3, zlib.DEFLATED, wbits)
+            self._step = lambda d: self._co.compress(d) + self._co.flush(zlib.Z_SYNC_FLUSH)
+            self._end = lambda: self._co.flush()
+        elif encoding == "zstd":
+            self._co = zstandard.ZstdCompressor(level=level or 1).compressobj()
+            self._step = lambda d: self._co.compress(d) + self._co.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+            self._end = lambda: self._co.flush()
+        elif encoding == "lz4":
+            self._co = lz4.frame.LZ4FrameCompressor(compression_level=level or 0)
+            self._started = False
+            self._step = self._lz4_step
+            self._end = lambda: (b"" if self._started else self._co.begin()) + self._co.flush()
+        elif encoding == "br" and brotli is not None:
+            self._co = brotli.Compressor(quality=level or 3)
+            self._step = lambda d: self._co.process(d) + self._co.flush()
+            self._end = lambda: self._co.finish()
+        else:
+            raise ServerError(BAD_ARGUMENTS, f"Unknown HTTP compression method: {encoding}")
+
+    def _lz4_step(self, data: bytes) -> bytes:
+        head = b"" if self._started else self._co.begin()
+        self._started = True
+        return head + self._co.compress(data)
+
+    def compress(self, data: bytes) -> bytes:
+        return self._step(data)
+
+    def finish(self) -> bytes:
+        return self._end()
+
+
+def encoder(encoding: str, level: int | None = None) -> _Encoder:
+    return _Encoder(encoding, level)

@@ -27,6 +27,8 @@ class Outcome:
     body: bytes = b""
     fmt: str | None = None
     summary: dict[str, int] = field(default_factory=dict)
+    sent: bool = False  # already written to the client (a streamed response)
+    error: str = ""  # code:name of an error reported mid-stream
 
     @property
     def rows(self) -> int:
@@ -75,7 +77,7 @@ def use_database(conn, database: str) -> None:
     _run(conn, f"USE `{database.replace('`', '``')}`")
 
 
-def _summary(res, elapsed_ns: int, result_rows: int = 0, result_bytes: int = 0) -> dict[str, int]:
+def summary_of(res, elapsed_ns: int, result_rows: int = 0, result_bytes: int = 0) -> dict[str, int]:
     def num(name: str) -> int:
         getter = getattr(res, name, None)
         try:
@@ -91,7 +93,7 @@ def _summary(res, elapsed_ns: int, result_rows: int = 0, result_bytes: int = 0) 
     }
 
 
-def _count_rows(fmt: str, body: bytes) -> int:
+def count_rows(fmt: str, body: bytes) -> int:
     if fmt in _LINE_FORMATS:
         return max(0, body.count(b"\n") - _HEADER_LINES.get(fmt, 0))
     return 0
@@ -107,7 +109,7 @@ def run_query(conn, sql: str, stmt: Statement, default_format: str | None,
     body = res.bytes() or b""
     elapsed = time.perf_counter_ns() - started
     shown = fmt if stmt.returns_rows else None
-    return Outcome(body, shown, _summary(res, elapsed, _count_rows(fmt, body) if shown else 0, len(body)))
+    return Outcome(body, shown, summary_of(res, elapsed, count_rows(fmt, body) if shown else 0, len(body)))
 
 
 def run_insert(conn, stmt: Statement, chunks: Iterable[bytes]) -> Outcome:
@@ -129,7 +131,7 @@ def run_insert(conn, stmt: Statement, chunks: Iterable[bytes]) -> Outcome:
     except Exception as exc:
         _cancel(inserter)
         raise from_engine(exc) from None
-    return Outcome(b"", None, _summary(res, time.perf_counter_ns() - started))
+    return Outcome(b"", None, summary_of(res, time.perf_counter_ns() - started))
 
 
 def _cancel(inserter) -> None:

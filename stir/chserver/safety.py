@@ -74,7 +74,7 @@ def _unquote(text: str) -> str:
     return re.sub(r"\\(.)|''", lambda m: m.group(1) or "'", body)
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
@@ -133,16 +133,16 @@ def confine_files(sql: str, user_files: Path) -> str:
         if len(arg) != 1 or arg[0].kind != "string":
             raise ServerError(DATABASE_ACCESS_DENIED, f"{tok.text}() path must be a string literal on this server")
         full = _confined(_unquote(arg[0].text), user_files)
-        edits.append((arg[0].start, arg[0].end, _quote(full)))
+        edits.append((arg[0].start, arg[0].end, sql_literal(full)))
     for start, end, text in reversed(edits):
         sql = sql[:start] + text + sql[end:]
     return sql
 
 
-_SECRET_CALL = re.compile(
-    r"""(?i)\b(s3|s3Cluster|url|urlCluster|S3Queue|azureBlobStorage|gcs|oss|cosn|deltaLake|iceberg|hudi|mysql
-    |postgresql|mongodb|redis|remote|remoteSecure)\s*\(\s*('(?:[^'\\]|\\.)*'|[^,()]*)[^()]*(?:\([^()]*\)[^()]*)*\)""",
-    re.X)
+SECRET_PATTERN = (r"(?i)\b(s3|s3Cluster|url|urlCluster|S3Queue|azureBlobStorage|gcs|oss|cosn|deltaLake|iceberg|hudi"
+                  r"|mysql|postgresql|mongodb|redis|remote|remoteSecure)\s*\(\s*('(?:[^'\\]|\\.)*'|[^,()]*)"
+                  r"[^()]*(?:\([^()]*\)[^()]*)*\)")
+_SECRET_CALL = re.compile(SECRET_PATTERN)
 
 
 def mask_secrets(sql: str) -> str:

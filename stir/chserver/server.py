@@ -13,12 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, request, safety
+from . import codecs, queryids, request, safety, streaming
 from .auth import User, credentials
 from .body import Body
 from .engine import Engine
-from .errors import NOT_IMPLEMENTED, READONLY, SYNTAX_ERROR, UNKNOWN_EXCEPTION, ServerError
-from .execute import Outcome, run_insert, run_query, set_values
+from .errors import NOT_IMPLEMENTED, READONLY, SYNTAX_ERROR, UNKNOWN_EXCEPTION, ServerError, from_engine
+from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_insert, run_query, set_values
 from .options import Options
 from .scope import finish_session, prepare_fresh, prepare_session
 from .sessions import SessionStore, parse_timeout
@@ -36,6 +36,7 @@ _CONTENT_TYPES = {
 }
 _OK_PATHS = ("/ping", "/replicas_status")
 _QUERY_PATHS = ("/", "/query")
+_STREAM_KINDS = frozenset({"SELECT", "WITH", "("})  # what the engine can stream
 
 
 class ChServer(ThreadingHTTPServer):
@@ -56,6 +57,14 @@ class ChServer(ThreadingHTTPServer):
 
     def start_sessions(self) -> None:
         self.sessions = SessionStore(self.connect_with_defaults)
+        self.running = queryids.Running(self._kill)
+
+    def _kill(self, query_id: str) -> None:
+        conn = self.engine.connect()
+        try:
+            conn.query(queryids.kill_statement(query_id), "TabSeparated")
+        finally:
+            conn.close()
 
     def connect_with_defaults(self):
         conn = self.engine.connect()
@@ -150,9 +159,12 @@ class Handler(BaseHTTPRequestHandler):
             query_id = safety.check_query_id(spec.query_id)
             user = self.server.options.users.authenticate(*credentials(self.headers, spec.transport))
             self._timezone = spec.settings.get("session_timezone")
-            outcome = self._execute(method, spec, body, user)
+            outcome = self._execute(method, spec, body, user, query_id)
             rows = outcome.rows
-            self._send_outcome(spec, query_id, outcome)
+            if outcome.error:
+                status, code = 200, outcome.error
+            if not outcome.sent:
+                self._send_outcome(spec, query_id, outcome)
         except ServerError as err:
             status, code = err.http_status, f"{err.code}:{err.name}"
             self._send_error(err, query_id, body)
@@ -167,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
                      query_id or "-", (time.perf_counter() - started) * 1000, rows, status, code,
                      self.headers.get("Content-Encoding") or "-", self._out_encoding)
 
-    def _execute(self, method: str, spec: request.RequestSpec, body: Body, user: User) -> Outcome:
+    def _execute(self, method: str, spec: request.RequestSpec, body: Body, user: User, query_id: str) -> Outcome:
         for name in ("compress", "decompress"):
             if request.flag(spec.transport.get(name)):
                 raise ServerError(NOT_IMPLEMENTED, f"{name}=1 (ClickHouse-native block compression over HTTP) is not "
@@ -222,10 +234,119 @@ class Handler(BaseHTTPRequestHandler):
         if stmt.multi:
             raise ServerError(SYNTAX_ERROR, "Multi-statements are not allowed")
         safety.check_admin(stmt.kind, user.admin)
-        sql = safety.confine_files(sql, opts.user_files)
+        sql = queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind)
+        if stmt.insert_format == "Values":
+            values = analyse(sql)  # offsets after the rewrite
+            sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""))
+        else:
+            sql = queryids.mark(sql, query_id)
         params = spec.query_params
-        return self._on_connection(
-            method, spec, user, lambda conn: run_query(conn, sql, stmt, spec.default_format, params), stmt.kind)
+        running = self.server.running
+        running.start(query_id, self.connection)
+        try:
+            return self._on_connection(
+                method, spec, user, lambda conn: self._select(conn, sql, stmt, spec, query_id, params), stmt.kind)
+        finally:
+            running.finish(query_id, self.connection)
+
+    def _select(self, conn, sql: str, stmt, spec: request.RequestSpec, query_id: str, params) -> Outcome:
+        if stmt.kind == "KILL":
+            killed = run_query(conn, sql + "\nFORMAT JSONEachRow", stmt, None, params)
+            report = queryids.kill_report_sql(killed.body)
+            return run_query(conn, report, analyse(report), stmt.output_format or spec.default_format, {})
+        fmt = stmt.output_format or spec.default_format or DEFAULT_FORMAT
+        if (self.command == "HEAD" or stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt)
+                or request.flag(spec.transport.get("wait_end_of_query"))):
+            return run_query(conn, sql, stmt, spec.default_format, params)
+        engine_fmt = spec.default_format or DEFAULT_FORMAT
+        started = time.perf_counter_ns()
+        try:
+            res = conn.send_query(sql, engine_fmt, params=params) if params else conn.send_query(sql, engine_fmt)
+        except Exception as exc:
+            raise from_engine(exc) from None
+        stats = {"read_rows": 0, "read_bytes": 0, "result_rows": 0, "result_bytes": 0}
+        blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
+        held, size = [], 0
+        try:
+            for block in blocks:
+                held.append(block)
+                size += len(block)
+                if size >= streaming.STREAM_THRESHOLD:
+                    break
+            else:
+                body_bytes = b"".join(held)
+                if not body_bytes and streaming.has_header(fmt):  # the engine streams no header for no rows
+                    return run_query(conn, sql, stmt, spec.default_format, params)
+                return Outcome(body_bytes, fmt, self._summary(stats, started, len(body_bytes), fmt, body_bytes))
+        except BaseException:
+            _cancel(res)
+            raise
+        return self._stream(spec, query_id, fmt, held, blocks, res, stats, started)
+
+    @staticmethod
+    def _blocks(res, fmt: str, stats: dict[str, int]):
+        try:
+            for block in res:
+                data = block.bytes() or b""
+                stats["read_rows"] += int(block.rows_read() or 0)
+                stats["read_bytes"] += int(block.bytes_read() or 0)
+                stats["result_bytes"] += len(data)
+                stats["result_rows"] += count_rows(fmt, data)
+                yield data
+        except ServerError:
+            raise
+        except Exception as exc:
+            raise from_engine(exc) from None
+
+    @staticmethod
+    def _summary(stats: dict[str, int], started: int, result_bytes: int, fmt: str, body: bytes) -> dict[str, int]:
+        return {"read_rows": stats["read_rows"], "read_bytes": stats["read_bytes"], "written_rows": 0,
+                "written_bytes": 0, "total_rows_to_read": stats["read_rows"],
+                "result_rows": count_rows(fmt, body), "result_bytes": result_bytes,
+                "elapsed_ns": time.perf_counter_ns() - started}
+
+    def _stream(self, spec, query_id: str, fmt: str, held: list[bytes], blocks, res, stats, started) -> Outcome:
+        """Chunked response from here on; an engine error now goes into the body, framed
+        by the exception tag, and the connection closes."""
+        tag = streaming.new_tag()
+        headers = self._common_headers(query_id)
+        headers["Content-Type"] = _CONTENT_TYPES.get(fmt, "text/plain; charset=UTF-8")
+        headers["X-ClickHouse-Format"] = fmt
+        headers["X-ClickHouse-Exception-Tag"] = tag
+        headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in stats.items()}, separators=(",", ":"))
+        enc = self._response_encoder(spec)
+        if enc is not None:
+            headers["Content-Encoding"] = self._out_encoding = enc.encoding
+        headers["Transfer-Encoding"] = "chunked"
+        outcome = Outcome(b"", fmt, sent=True)
+        pack = enc.compress if enc is not None else (lambda b: b)
+        try:
+            self.wfile.write(self._head(200, headers, None) + b"".join(streaming.chunk(pack(b)) for b in held))
+            try:
+                for block in blocks:
+                    self.wfile.write(streaming.chunk(pack(block)))
+            except ServerError as err:
+                outcome.error = f"{err.code}:{err.name}"
+                self.close_connection = True
+                self.wfile.write(streaming.chunk(pack(streaming.exception_block(tag, err.body()))))
+            self.wfile.write(streaming.chunk(enc.finish() if enc is not None else b"") + streaming.LAST_CHUNK)
+        except OSError:
+            self.close_connection = True  # the client went away: stop the query
+            _cancel(res)
+            outcome.error = "client-disconnected"
+        outcome.summary = self._summary(stats, started, stats["result_bytes"], fmt, b"")
+        outcome.summary["result_rows"] = stats["result_rows"]
+        return outcome
+
+    def _response_encoder(self, spec):
+        wanted = spec.transport.get("enable_http_compression")
+        if not (request.flag(wanted) if wanted is not None else self.server.engine.http_compression_default):
+            return None
+        encoding = codecs.choose_response_encoding(self.headers.get("Accept-Encoding"))
+        if not encoding:
+            return None
+        level = spec.transport.get("http_zlib_compression_level")
+        return codecs.encoder(encoding, int(level) if level and level.isdigit() else None)
 
     def _checked_insert(self, method, spec, user: User, stmt, prefix: str):
         confined = safety.confine_files(prefix, self.server.options.user_files)
@@ -295,14 +416,18 @@ class Handler(BaseHTTPRequestHandler):
         headers["X-ClickHouse-Exception-Code"] = str(err.code)
         self._send(err.http_status, err.body(), headers)
 
-    def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+    def _head(self, status: int, headers: dict[str, str], length: int | None) -> bytes:
         lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
                  f"Date: {self.date_time_string()}", "Server: ClickHouse"]
         lines += [f"{k}: {safety.header_value(v)}" for k, v in headers.items()]
-        lines.append(f"Content-Length: {len(payload)}")
+        if length is not None:
+            lines.append(f"Content-Length: {length}")
         lines.append("Connection: close" if self.close_connection else
                      f"Connection: Keep-Alive\r\nKeep-Alive: timeout={int(self.server.keep_alive_timeout)}")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
+
+    def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+        head = self._head(status, headers, len(payload))
         if self.command == "HEAD":
             payload = b""
         try:
@@ -315,3 +440,10 @@ class Handler(BaseHTTPRequestHandler):
 
 def _int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() else default
+
+
+def _cancel(res) -> None:
+    try:
+        res.cancel()
+    except Exception:  # already finished
+        log.debug("stream cancel", exc_info=True)

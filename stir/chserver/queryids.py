@@ -1,0 +1,166 @@
+"""The client's query_id, end to end. The engine picks its own ids, so each statement
+carries the client's id in a trailing comment; `system.processes` is read through a
+view that shows the client's id (and the query text without secrets), `KILL QUERY`
+conditions are evaluated on that view, and a client that disconnects has its query
+killed by that id. Two running queries with the same id are refused, as ClickHouse does."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import select
+import socket
+import threading
+from collections.abc import Callable
+
+from .errors import ServerError
+from .safety import SECRET_PATTERN, mask_secrets, sql_literal
+from .sqltext import Token, _Lexer
+
+log = logging.getLogger("stir.chserver.queryids")
+
+QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING = (216, "QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING")
+_MARK = "/* stir-qid:"
+
+
+def mark(sql: str, query_id: str, before: int | None = None) -> str:
+    """The id as a comment at the end, or at `before` (ahead of an INSERT's VALUES data)."""
+    comment = f"{_MARK}{query_id.encode().hex()} */"
+    if before is not None:
+        return f"{sql[:before]} {comment} {sql[before:]}"
+    return f"{sql}\n{comment}"
+
+
+_ID_RE = sql_literal(r"/[*] stir-qid:([0-9a-f]*) [*]/")
+_STRIP_RE = sql_literal("\n?" + r"/[*] stir-qid:[0-9a-f]* [*]/")
+_HIDE = sql_literal(r"\1(\2, '[HIDDEN]')")
+
+
+def _view(extra_engine_id: bool) -> str:
+    qid = f"if(position(query, {sql_literal(_MARK)}) > 0, unhex(extract(query, {_ID_RE})), query_id)"
+    text = f"replaceRegexpAll(replaceRegexpAll(query, {_STRIP_RE}, ''), {sql_literal(SECRET_PATTERN)}, {_HIDE})"
+    source = "(SELECT *, query_id AS _engine_query_id FROM system.processes)" if extra_engine_id \
+        else "system.processes"
+    return f"(SELECT * REPLACE ({qid} AS query_id, {text} AS query) FROM {source})"
+
+
+def _tokens(sql: str) -> list[Token]:
+    lex, out = _Lexer(sql), []
+    while (tok := lex.next()) is not None:
+        out.append(tok)
+    return out
+
+
+def _name(tok: Token) -> str:
+    return tok.text[1:-1] if tok.kind == "quoted" else tok.text
+
+
+def rewrite(sql: str, kind: str) -> str:
+    """`system.processes` read through the client-id view; `KILL QUERY WHERE c` kills
+    what matches `c` on that view."""
+    if "processes" not in sql.lower() and kind != "KILL":
+        return sql
+    toks = _tokens(sql)
+    if kind == "KILL" and len(toks) > 3 and toks[1].text.upper() == "QUERY" and toks[2].text.upper() == "WHERE":
+        end = len(toks)
+        mode = ""
+        if toks[-1].text.upper() in ("SYNC", "ASYNC", "TEST"):
+            end -= 1
+            mode = " " + toks[-1].text.upper()
+        cond = sql[toks[3].start:toks[end - 1].end]
+        return (f"KILL QUERY WHERE query_id IN (SELECT _engine_query_id FROM {_view(True)} WHERE {cond}){mode}")
+    edits = []
+    for i in range(len(toks) - 2):
+        a, dot, b = toks[i], toks[i + 1], toks[i + 2]
+        if _name(a).lower() == "system" and dot.text == "." and _name(b).lower() == "processes":
+            edits.append((a.start, b.end))
+    for start, end in reversed(edits):
+        sql = sql[:start] + _view(False) + sql[end:]
+    return sql
+
+
+class Running:
+    """Ids of running queries, and one thread watching their clients' sockets."""
+
+    def __init__(self, kill: Callable[[str], None]):
+        self._kill = kill
+        self._ids: set[str] = set()
+        self._socks: dict[socket.socket, str] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        threading.Thread(target=self._watch, name="chserver-disconnect-watch", daemon=True).start()
+
+    def start(self, query_id: str, sock: socket.socket | None) -> None:
+        with self._lock:
+            if query_id in self._ids:
+                raise ServerError(QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING,
+                                  f"Query with id = {query_id} is already running")
+            self._ids.add(query_id)
+            if sock is not None:
+                self._socks[sock] = query_id
+                self._wake.set()
+
+    def finish(self, query_id: str, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._ids.discard(query_id)
+            if sock is not None:
+                self._socks.pop(sock, None)
+
+    def _watch(self) -> None:
+        while True:
+            with self._lock:
+                socks = list(self._socks)
+            if not socks:
+                self._wake.wait(1.0)
+                self._wake.clear()
+                continue
+            try:
+                readable, _, _ = select.select(socks, [], [], 0.2)
+            except (OSError, ValueError):
+                readable = [s for s in socks if s.fileno() < 0]
+            for sock in readable:
+                try:
+                    gone = sock.fileno() < 0 or sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+                except BlockingIOError:
+                    gone = False
+                except OSError:
+                    gone = True
+                with self._lock:
+                    query_id = self._socks.pop(sock, None)  # readable: closed, or a pipelined request
+                if gone and query_id is not None:
+                    log.info("client of query_id=%s disconnected; cancelling its query", query_id)
+                    try:
+                        self._kill(query_id)
+                    except Exception:  # the query may have just finished
+                        log.debug("kill after disconnect", exc_info=True)
+
+
+def kill_statement(query_id: str) -> str:
+    marker = f"{_MARK}{query_id.encode().hex()} */"
+    # two literals, so this statement's own text never contains (and matches) the marker
+    return f"KILL QUERY WHERE position(query, concat({sql_literal(marker[:5])}, {sql_literal(marker[5:])})) > 0 ASYNC"
+
+
+_MARK_RE = re.compile(r"\n?/\* stir-qid:([0-9a-f]*) \*/")
+
+
+def client_text(query: str) -> tuple[str | None, str]:
+    """(client id or None, query text without the id comment and without secrets)."""
+    m = _MARK_RE.search(query)
+    qid = bytes.fromhex(m.group(1)).decode(errors="replace") if m else None
+    return qid, mask_secrets(_MARK_RE.sub("", query))
+
+
+def kill_report_sql(rows_json: bytes) -> str:
+    """KILL QUERY's own result (kill_status, query_id, user, query) with the client's ids
+    and masked text, re-rendered by the engine in whatever format was asked."""
+    rows = []
+    for line in rows_json.splitlines():
+        row = json.loads(line)
+        qid, text = client_text(row.get("query", ""))
+        rows.append(json.dumps({"kill_status": row.get("kill_status", ""), "query_id": qid or row.get("query_id", ""),
+                                "user": row.get("user", ""), "query": text}))
+    data = sql_literal("\n".join(rows))
+    return ("SELECT * FROM format(JSONEachRow, 'kill_status String, query_id String, user String, query String', "
+            f"{data})")
