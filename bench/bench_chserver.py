@@ -5,7 +5,11 @@ and without lz4) against the same client API on an in-process engine
 (clickhouse-connect's chdb backend) and raw chdb, as ratios measured in one run; plus
 the server's RSS idle and after a 1M-row GROUP BY.
 
-    python bench/bench_chserver.py [--rows 1000000] [--repeat 3]
+`--part stream`: peak server RSS (VmHWM over idle) while a client reads a 10M-row SELECT,
+buffered (wait_end_of_query=1) vs streamed, each on a fresh server. `--part auth`:
+`SELECT 1` requests/s on one keep-alive connection, without and with a password.
+
+    python bench/bench_chserver.py [--rows 1000000] [--repeat 3] [--part all|client|stream|auth]
 
 Prints a table and writes JSON to bench/results/.
 """
@@ -103,11 +107,97 @@ def measure_raw_chdb(path: Path, client_cols, rows: int, repeat: int, native: by
     return {"insert_s": t_insert, "read_s": t_read, "select1_ms": select1}
 
 
+STREAM_SQL = "SELECT number, toString(number) AS s, number * 0.5 AS f FROM numbers({rows})"
+
+
+def _hwm(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def stream_rss(rows: int) -> dict[str, dict[str, float]]:
+    """Peak server RSS while one client reads the whole result, reading as it arrives."""
+    import http.client
+
+    out = {}
+    for label, params in (("buffered (wait_end_of_query=1)", "?wait_end_of_query=1"), ("streamed", "")):
+        with running_server(log_level="WARNING") as ch:
+            idle = psutil.Process(ch.pid).memory_info().rss
+            conn = http.client.HTTPConnection(ch.host, ch.port, timeout=3600)
+            t0 = time.perf_counter()
+            conn.request("POST", "/" + params, body=STREAM_SQL.format(rows=rows).encode())
+            resp = conn.getresponse()
+            first, received = None, 0
+            while chunk := resp.read(1 << 20):
+                first = first or time.perf_counter() - t0
+                received += len(chunk)
+            total = time.perf_counter() - t0
+            conn.close()
+            peak = _hwm(ch.pid)
+        out[label] = {"idle_rss_mib": idle / 2**20, "peak_rss_mib": peak / 2**20,
+                      "peak_over_idle_mib": (peak - idle) / 2**20, "bytes": received,
+                      "first_byte_s": first or total, "total_s": total}
+        print(f"{label:<32} peak RSS +{(peak - idle) / 2**20:7.0f} MiB over idle; first byte {first:.2f} s, "
+              f"all {received / 2**20:.0f} MiB in {total:.2f} s", flush=True)
+    return out
+
+
+def auth_rps(seconds: float = 5.0) -> dict[str, float]:
+    """SELECT 1 over one keep-alive connection, as clients pool them."""
+    import base64
+    import hashlib
+    import http.client
+
+    out = {}
+    users = Path(tempfile.mkdtemp(prefix="bench-users-")) / "users.toml"
+    users.write_text(f'[users.bench]\npassword_sha256_hex = "{hashlib.sha256(b"bench-pw").hexdigest()}"\n')
+    for label, extra, headers in (
+            ("no password (user default)", (), {}),
+            ("password (basic auth, sha256)", ("--users-file", str(users)),
+             {"Authorization": "Basic " + base64.b64encode(b"bench:bench-pw").decode()})):
+        with running_server(log_level="WARNING", extra_args=extra) as ch:
+            conn = http.client.HTTPConnection(ch.host, ch.port, timeout=60)
+            for _ in range(50):
+                conn.request("POST", "/", body=b"SELECT 1", headers=headers)
+                assert conn.getresponse().read() == b"1\n"
+            n, t0 = 0, time.perf_counter()
+            while time.perf_counter() - t0 < seconds:
+                conn.request("POST", "/", body=b"SELECT 1", headers=headers)
+                conn.getresponse().read()
+                n += 1
+            out[label] = n / (time.perf_counter() - t0)
+            conn.close()
+        print(f"{label:<32} {out[label]:8.0f} SELECT 1 requests/s", flush=True)
+    shutil.rmtree(users.parent, ignore_errors=True)
+    return out
+
+
+def _write(name: str, data: dict) -> None:
+    out_dir = REPO / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = out_dir / f"{name}-{stamp}.json"
+    out.write_text(json.dumps({"when": stamp, "python": platform.python_version(), "chdb": chdb.__version__,
+                               **data}, indent=2))
+    print(f"wrote {out.relative_to(REPO)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stream-rows", type=int, default=10_000_000)
+    parser.add_argument("--part", choices=("all", "client", "stream", "auth"), default="all")
     args = parser.parse_args()
+    if args.part in ("all", "stream"):
+        _write("chserver-stream", {"rows": args.stream_rows, "results": stream_rss(args.stream_rows)})
+    if args.part in ("all", "auth"):
+        _write("chserver-auth", {"results": auth_rps()})
+    if args.part not in ("all", "client"):
+        return 0
 
     print(f"generating {args.rows:,} rows ...", flush=True)
     columns = make_columns(args.rows)

@@ -40,6 +40,19 @@ class Ports:
 PORTS = Ports()
 HOST = _env("STIR_HOST", "127.0.0.1")
 
+# The embedded stack's ClickHouse is authenticated: this well-known local password (like
+# the moto S3 keys, loopback only) unless STIR_CH_USER / STIR_CH_PASSWORD say otherwise.
+DEFAULT_CH_USER = "default"
+DEFAULT_CH_PASSWORD = "stir-local"
+
+
+def ch_user() -> str:
+    return os.environ.get("STIR_CH_USER") or DEFAULT_CH_USER
+
+
+def ch_password() -> str:
+    return os.environ.get("STIR_CH_PASSWORD", DEFAULT_CH_PASSWORD)
+
 # Names kept from the original so its operators recognise them.
 CLICKHOUSE_CONN_ID = "clickhouse_gcc"
 POSTGRES_CONN_ID = "prod_pg"

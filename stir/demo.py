@@ -251,8 +251,8 @@ def print_freshness(console, env: dict[str, str], since: datetime) -> None:
         )
         runs = {dag_id: (end, took) for dag_id, end, took in cur.fetchall()}
     client = clickhouse_connect.get_client(host=env["STIR_CH_HOST"], port=int(env["STIR_CH_PORT"]),
-                                           username=env.get("STIR_CH_USER", "default"),
-                                           password=env.get("STIR_CH_PASSWORD", ""))
+                                           username=env.get("STIR_CH_USER") or config.ch_user(),
+                                           password=env.get("STIR_CH_PASSWORD", config.ch_password()))
     try:
         built = dict(client.query(
             "SELECT name, metadata_modification_time FROM system.tables WHERE database = {db:String}",

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 
 from .errors import ServerError
+from .querylog import TABLE as QUERY_LOG_TABLE
 from .safety import SECRET_PATTERN, mask_secrets, sql_literal
 from .sqltext import Token, _Lexer
 
@@ -59,7 +60,8 @@ def _name(tok: Token) -> str:
 def rewrite(sql: str, kind: str) -> str:
     """`system.processes` read through the client-id view; `KILL QUERY WHERE c` kills
     what matches `c` on that view."""
-    if "processes" not in sql.lower() and kind != "KILL":
+    lowered = sql.lower()
+    if "processes" not in lowered and "query_log" not in lowered and kind != "KILL":
         return sql
     toks = _tokens(sql)
     if kind == "KILL" and len(toks) > 3 and toks[1].text.upper() == "QUERY" and toks[2].text.upper() == "WHERE":
@@ -73,10 +75,10 @@ def rewrite(sql: str, kind: str) -> str:
     edits = []
     for i in range(len(toks) - 2):
         a, dot, b = toks[i], toks[i + 1], toks[i + 2]
-        if _name(a).lower() == "system" and dot.text == "." and _name(b).lower() == "processes":
-            edits.append((a.start, b.end))
-    for start, end in reversed(edits):
-        sql = sql[:start] + _view(False) + sql[end:]
+        if _name(a).lower() == "system" and dot.text == "." and _name(b).lower() in ("processes", "query_log"):
+            edits.append((a.start, b.end, _view(False) if _name(b).lower() == "processes" else QUERY_LOG_TABLE))
+    for start, end, text in reversed(edits):
+        sql = sql[:start] + text + sql[end:]
     return sql
 
 

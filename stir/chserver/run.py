@@ -118,6 +118,7 @@ def _serve_until_signal(server: ChServer, engine: Engine, args: argparse.Namespa
     server.server_close()
     n_sessions = len(server.sessions)
     server.sessions.close_all()
+    server.query_log.close()
     log.info("closed listener and %d session(s) in %.1f s; closing engine", n_sessions, time.monotonic() - t0)
     engine.close()
     log.info("stopped (shutdown took %.1f s)", time.monotonic() - t0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -13,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, queryids, request, safety, streaming
+from . import codecs, queryids, querylog, request, safety, streaming
 from .auth import User, credentials
 from .body import Body
 from .engine import Engine
@@ -37,6 +38,7 @@ _CONTENT_TYPES = {
 _OK_PATHS = ("/ping", "/replicas_status")
 _QUERY_PATHS = ("/", "/query")
 _STREAM_KINDS = frozenset({"SELECT", "WITH", "("})  # what the engine can stream
+_FLUSH_LOGS = re.compile(r"\s*SYSTEM\s+FLUSH\s+LOGS\s*;?\s*$", re.I)
 
 
 class ChServer(ThreadingHTTPServer):
@@ -58,6 +60,8 @@ class ChServer(ThreadingHTTPServer):
     def start_sessions(self) -> None:
         self.sessions = SessionStore(self.connect_with_defaults)
         self.running = queryids.Running(self._kill)
+        self.query_log = querylog.QueryLog(self.engine.connect, ttl_days=self.options.query_log_ttl_days)
+        self.query_log.ensure()
 
     def _kill(self, query_id: str) -> None:
         conn = self.engine.connect()
@@ -138,6 +142,7 @@ class Handler(BaseHTTPRequestHandler):
         query_id, status, rows, code = "", 200, 0, "-"
         self._out_encoding = "-"
         self._timezone: str | None = None
+        self._qlog: dict | None = None
         body: Body | None = None
         try:
             try:
@@ -165,19 +170,40 @@ class Handler(BaseHTTPRequestHandler):
                 status, code = 200, outcome.error
             if not outcome.sent:
                 self._send_outcome(spec, query_id, outcome)
+            self._log_query("ExceptionWhileProcessing" if outcome.error else "QueryFinish", outcome.summary,
+                            (0, outcome.error) if outcome.error else None)
         except ServerError as err:
             status, code = err.http_status, f"{err.code}:{err.name}"
+            self._log_error(err)
             self._send_error(err, query_id, body)
         except Exception as exc:  # an engine or server bug must still produce a ClickHouse-style error
             log.exception("unexpected error handling %s", url.path)
             err = ServerError(UNKNOWN_EXCEPTION, f"{type(exc).__name__}: {exc}")
             status, code = err.http_status, f"{err.code}:{err.name}"
+            self._log_error(err)
             self._send_error(err, query_id, body)
         finally:
             self.server.track(-1)
             log.info("%s %s query_id=%s %.1f ms rows=%d status=%d code=%s enc=%s/%s", method, url.path,
                      query_id or "-", (time.perf_counter() - started) * 1000, rows, status, code,
                      self.headers.get("Content-Encoding") or "-", self._out_encoding)
+
+    def _log_query(self, entry_type: str, summary: dict | None = None, error: tuple[int, str] | None = None) -> None:
+        ctx = self._qlog
+        if ctx is not None:
+            self.server.query_log.record(ctx["kind"], entry_type, query_id=ctx["query_id"], user=ctx["user"],
+                                         query=ctx["text"], database=ctx["database"], started=ctx["started"],
+                                         method=self.command or "POST", agent=self.headers.get("User-Agent") or "",
+                                         summary=summary, error=error)
+
+    def _log_error(self, err: ServerError) -> None:
+        if self._qlog is not None:
+            entry = "ExceptionWhileProcessing" if self._qlog["running"] else "ExceptionBeforeStart"
+            self._log_query(entry, None, (err.code, err.body().decode(errors="replace").strip()))
+
+    def _track(self, spec, user: User, query_id: str, kind: str, text: str) -> None:
+        self._qlog = {"kind": kind, "query_id": query_id, "user": user.name, "text": text, "running": False,
+                      "database": spec.database or "default", "started": time.time()}
 
     def _execute(self, method: str, spec: request.RequestSpec, body: Body, user: User, query_id: str) -> Outcome:
         for name in ("compress", "decompress"):
@@ -203,6 +229,7 @@ class Handler(BaseHTTPRequestHandler):
             if stmt.is_insert_with_data:
                 inline = qp[stmt.data_offset:]
                 data = chain([inline.encode() + b"\n"] if inline.strip() else [], chunks)
+                self._track(spec, user, query_id, "INSERT", qp[:stmt.data_offset])
                 stmt = self._checked_insert(method, spec, user, stmt, stmt.insert_prefix)
                 return self._on_connection(method, spec, user, lambda conn: run_insert(conn, stmt, data), stmt.kind)
             rest, more = safety.read_query(chunks, limit - len(qp))
@@ -216,6 +243,7 @@ class Handler(BaseHTTPRequestHandler):
                 prefix = raw[: len(stmt.insert_prefix)].decode("utf-8", errors="replace")
                 data = chain([raw[stmt.data_offset:]], more)
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
+                self._track(spec, user, query_id, "INSERT", raw[:stmt.data_offset].decode("utf-8", "replace"))
                 insert_stmt = self._checked_insert(method, spec, user, insert_stmt, prefix)
                 return self._on_connection(method, spec, user, lambda conn: run_insert(conn, insert_stmt, data),
                                            stmt.kind)
@@ -223,6 +251,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise safety.too_long(limit)
             sql = raw.decode("utf-8", errors="replace")
         stmt = analyse(sql)
+        self._track(spec, user, query_id, stmt.kind, sql)
         if not stmt.kind:
             raise ServerError(SYNTAX_ERROR, "Empty query")
         if not (stmt.kind[0].isalpha() or stmt.kind == "("):
@@ -233,6 +262,9 @@ class Handler(BaseHTTPRequestHandler):
                                             f"({sql[start:start + 20]!r}): Unrecognized token")
         if stmt.multi:
             raise ServerError(SYNTAX_ERROR, "Multi-statements are not allowed")
+        if stmt.kind == "SYSTEM" and _FLUSH_LOGS.match(sql):
+            self.server.query_log.flush()
+            return Outcome()
         safety.check_admin(stmt.kind, user.admin)
         sql = queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind)
         if stmt.insert_format == "Values":
@@ -368,6 +400,7 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.sessions.use(sid, timeout, request.flag(spec.transport.get("session_check")),
                                           close_after=request.flag(spec.transport.get("close_session"))) as s:
                 prepare_session(s.conn, s.state, settings, spec.database, kind)
+                self._started()
                 try:
                     return work(s.conn)
                 finally:
@@ -377,9 +410,15 @@ class Handler(BaseHTTPRequestHandler):
         conn = self.server.engine.connect()
         try:
             prepare_fresh(conn, {**self.server.options.default_settings, **settings}, spec.database)
+            self._started()
             return work(conn)
         finally:
             conn.close()
+
+    def _started(self) -> None:
+        if self._qlog is not None:
+            self._qlog["running"] = True
+            self._log_query("QueryStart")
 
     # -- responses ---------------------------------------------------------------------
 

@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
     world = World(seed=args.seed, anchor=args.anchor or default_anchor(), creators=args.creators, days=args.days)
     console = Console(stderr=True, quiet=args.quiet)
     client = clickhouse_connect.get_client(
-        host=args.host, port=args.port, username=os.environ.get("STIR_CH_USER", "default"),
-        password=os.environ.get("STIR_CH_PASSWORD", ""), send_receive_timeout=3600,
+        host=args.host, port=args.port, username=config.ch_user(),
+        password=config.ch_password(), send_receive_timeout=3600,
     )
     console.print(f"generating {world.creators:,} creators, seed {world.seed}, anchor {world.anchor:%Y-%m-%d %H:%M} UTC, "
                   f"{world.days} days -> {args.host}:{args.port}")

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from stir import config
 from stir.sidecar import media
 from stir.sidecar.scrape import BadRequest, ScrapeLog, parse_request
 from stir.sidecar.slack import SlackSink
@@ -139,4 +140,5 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def build_server(host: str, port: int, state_dir: Path, ch_host: str, ch_port: int) -> SidecarServer:
-    return SidecarServer((host, port), SlackSink(state_dir / "slack.jsonl"), ScrapeLog(ch_host, ch_port))
+    return SidecarServer((host, port), SlackSink(state_dir / "slack.jsonl"), ScrapeLog(ch_host, ch_port, config.ch_user(),
+                                                                                     config.ch_password()))

@@ -32,7 +32,7 @@ def ping(host: str, port: int, timeout: float = 2.0) -> bool:
 
 def create_sources(host: str, port: int, script: Path = SOURCES_SQL) -> int:
     """Run every statement of the script (all CREATE ... IF NOT EXISTS); returns how many ran."""
-    client = clickhouse_connect.get_client(host=host, port=port, username="default", password="",
+    client = clickhouse_connect.get_client(host=host, port=port, username=config.ch_user(), password=config.ch_password(),
                                            connect_timeout=10, send_receive_timeout=120)
     try:
         statements = split_statements(script.read_text(encoding="utf-8"))

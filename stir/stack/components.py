@@ -78,6 +78,15 @@ def _postgres_bootstrap(_: Layout) -> str:
     return ", ".join(notes)
 
 
+def _ch_limits() -> list[str]:
+    """Per-query limits on by default in the stack (a runaway query fails instead of taking
+    the machine): half the RAM and an hour, unless STIR_CH_MAX_MEMORY_USAGE /
+    STIR_CH_MAX_EXECUTION_TIME say otherwise (0 = none)."""
+    half_ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    return ["--max-memory-usage", os.environ.get("STIR_CH_MAX_MEMORY_USAGE", str(half_ram)),
+            "--max-execution-time", os.environ.get("STIR_CH_MAX_EXECUTION_TIME", "3600")]
+
+
 def _py(*args: str) -> list[str]:
     return [sys.executable, "-m", *args]
 
@@ -88,7 +97,7 @@ def all_components() -> tuple[Component, ...]:
         Component(
             "clickhouse", ports.clickhouse_http,
             argv=lambda lay: _py("stir.chserver", "--host", host, "--port", str(ports.clickhouse_http),
-                                 "--data-dir", str(lay.clickhouse_data)),
+                                 "--data-dir", str(lay.clickhouse_data), *_ch_limits()),
             healthy=lambda: clickhouse.ping(host, ports.clickhouse_http),
             bootstrap=_clickhouse_bootstrap,
             start_timeout=120.0,

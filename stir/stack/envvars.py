@@ -34,7 +34,8 @@ def connections(layout: Layout) -> dict[str, dict]:
     return {
         config.CLICKHOUSE_CONN_ID: {
             "conn_type": "clickhouse", "host": host, "port": ports.clickhouse_http,
-            "login": "default", "schema": config.DBT_SCHEMA, "extra": {"secure": False},
+            "login": config.ch_user(), "password": config.ch_password(), "schema": config.DBT_SCHEMA,
+            "extra": {"secure": False},
         },
         config.POSTGRES_CONN_ID: {
             "conn_type": "postgres", "host": host, "port": ports.postgres,
@@ -73,6 +74,8 @@ def exports(layout: Layout) -> dict[str, str]:
         "STIR_HOST": host,
         "STIR_CH_HOST": host,
         "STIR_CH_PORT": str(ports.clickhouse_http),
+        "STIR_CH_USER": config.ch_user(),
+        "STIR_CH_PASSWORD": config.ch_password(),
         "STIR_S3_PORT": str(ports.s3),
         "STIR_S3_ENDPOINT": s3_endpoint(),
         "STIR_S3_ACCESS_KEY": s3_access_key(),

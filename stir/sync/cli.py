@@ -54,7 +54,8 @@ def _ch_client():
     import clickhouse_connect
 
     return clickhouse_connect.get_client(host=os.environ.get("STIR_CH_HOST", config.HOST),
-                                         port=int(os.environ.get("STIR_CH_PORT", config.PORTS.clickhouse_http)))
+                                         port=int(os.environ.get("STIR_CH_PORT", config.PORTS.clickhouse_http)),
+                                         username=config.ch_user(), password=config.ch_password())
 
 
 def cmd_sync_run(args) -> int:

@@ -23,7 +23,7 @@ READER = f"stir_e2e_reader_{os.getpid()}"
 
 def _ch(env):
     return clickhouse_connect.get_client(host=env["STIR_CH_HOST"], port=int(env["STIR_CH_PORT"]),
-                                         username="default")
+                                         username=env["STIR_CH_USER"], password=env["STIR_CH_PASSWORD"])
 
 
 def _pg(env, dbname=None):

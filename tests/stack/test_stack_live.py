@@ -24,6 +24,7 @@ import psutil
 import psycopg2
 import pytest
 
+from stir import config
 from stir.stack.process import wait_until
 
 from .helpers import status, stir
@@ -59,7 +60,9 @@ def test_up_reports_every_component_healthy(running_stack):
 
 def test_clickhouse_answers_with_source_tables(running_stack):
     env, _, exported = running_stack
-    client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"))
+    client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"),
+                                           username=env.get("STIR_CH_USER") or config.DEFAULT_CH_USER,
+                                           password=env.get("STIR_CH_PASSWORD", config.DEFAULT_CH_PASSWORD))
     assert client.command("SELECT 40 + 2") == 42
     databases = {row[0] for row in client.query("SHOW DATABASES").result_rows}
     assert {"beat", "coffee", "vidooly", "_e", "dbt"} <= databases
@@ -149,7 +152,9 @@ def test_scrape_request_lands_in_clickhouse(running_stack):
     assert code == 200, raw
     answer = json.loads(raw)
     assert answer["status"] == "ACCEPTED"
-    client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"))
+    client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"),
+                                           username=env.get("STIR_CH_USER") or config.DEFAULT_CH_USER,
+                                           password=env.get("STIR_CH_PASSWORD", config.DEFAULT_CH_PASSWORD))
     rows = client.query(
         "SELECT flow, platform, JSONExtractString(params, 'shortcode'), source, "
         "dateDiff('second', event_timestamp, now64(3)) FROM _e.scrape_request_log_events "
@@ -240,7 +245,9 @@ def test_airflow_dags_test_runs_on_the_stack(running_stack, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     import_dir = Path(airflow_env["STIR_PG_IMPORT_DIR"])
     assert (import_dir / "probe.txt").read_text().strip() == "1"
-    client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"))
+    client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"),
+                                           username=env.get("STIR_CH_USER") or config.DEFAULT_CH_USER,
+                                           password=env.get("STIR_CH_PASSWORD", config.DEFAULT_CH_PASSWORD))
     assert client.command("SELECT count() FROM _e.scrape_request_log_events WHERE source = 'stack_probe'") >= 1
 
 
