@@ -3,6 +3,8 @@
 The hook copies the project into a temp dir per task; around that dir's lifetime the cached
 partial_parse.msgpack (stir/airflow/dbt_parse_cache.py) is placed into its target dir and the
 new one stored back. Any cache error is logged and the run goes on with a full parse.
+dbt's JSON artifacts are not written unless the operator asks for them (write_json or
+do_xcom_push_artifacts with run_results.json).
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from stir.airflow import dbt_parse_cache
 
 class StirDbtHook(DbtHook):
     last_parse: dbt_parse_cache.ParseEvents | None = None  # dbt's account of the last task's parse
+
+    def get_dbt_task_config(self, command: str, **config_kwargs):
+        """As the hook's, minus manifest.json / run_results.json (~0.5 s a task) unless asked for:
+        they land in the temp dir, which is deleted after the task."""
+        config = super().get_dbt_task_config(command, **config_kwargs)
+        if not config_kwargs.get("write_json"):
+            config.write_json, config.no_write_json = False, True
+        return config
 
     @contextmanager
     def dbt_directory(self, config, **kwargs):

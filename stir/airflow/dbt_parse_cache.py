@@ -63,17 +63,18 @@ def project_key(project_dir: str | Path, *, profile: str | None, target: str | N
 
 
 def target_dir(project_dir: str | Path) -> Path:
-    """Where dbt reads and writes partial_parse.msgpack for this project (DBT_TARGET_PATH or target-path)."""
-    configured = os.environ.get("DBT_TARGET_PATH")
-    if not configured:
-        import yaml
+    """Where dbt reads and writes partial_parse.msgpack: the project's target-path (default target/).
 
-        try:
-            project = yaml.safe_load((Path(project_dir) / "dbt_project.yml").read_text()) or {}
-        except (OSError, yaml.YAMLError):
-            project = {}
-        configured = project.get("target-path") or "target"
-    path = Path(configured)
+    airflow-dbt-python builds dbt's flags from the operator, not from the environment, so
+    DBT_TARGET_PATH does not move it.
+    """
+    import yaml
+
+    try:
+        project = yaml.safe_load((Path(project_dir) / "dbt_project.yml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        project = {}
+    path = Path(project.get("target-path") or "target")
     return path if path.is_absolute() else Path(project_dir) / path
 
 
@@ -145,7 +146,10 @@ class ParseCache:
     def store(self, events: ParseEvents | None = None) -> bool:
         """Keep dbt's new state under the key, atomically; True if something was stored."""
         src = self._placed
-        if src is None or not src.exists():
+        if src is None:
+            return False
+        if not src.exists():
+            self.log.warning("dbt parse cache: dbt wrote no parse state at %s; nothing stored", src)
             return False
         st = src.stat()
         if self._placed_stat == (st.st_mtime_ns, st.st_size):
