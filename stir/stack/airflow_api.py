@@ -61,4 +61,11 @@ class AirflowApi:
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1) -> str:
         path = (f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id, safe='')}/taskInstances/"
                 f"{task_id}/logs/{try_number}?full_content=true&map_index={map_index}")
-        return self._request("GET", path, accept="text/plain")
+        content = self._request("GET", path)["content"]
+        lines = []
+        for item in content if isinstance(content, list) else [content]:
+            if isinstance(item, dict):
+                lines.append(f"{item.get('timestamp', '')} {item.get('level', '')} {item.get('event', '')}")
+            else:
+                lines.append(str(item))
+        return "\n".join(lines)
