@@ -8,6 +8,7 @@ Two gaps between airflow-dbt-python 3.6.2 and `dbt run` on the command line:
   (e.g. require_generic_test_arguments_property, True since dbt 1.10.8, without which the
   `arguments:` property of generic tests fails to compile); unset flags are filled from the
   project's flags as the CLI reads them.
+Its hook is StirDbtHook, which keeps dbt's parse state across tasks (dbt_parse_cache.py).
 """
 
 from __future__ import annotations
@@ -34,7 +35,18 @@ class StirDbtRunOperator(DbtRunOperator):
     def __init__(self, **kwargs):
         kwargs.setdefault("project_conn_id", FS_CONN_ID)
         kwargs.setdefault("profiles_conn_id", FS_CONN_ID)
+        # airflow-dbt-python defaults this to False (the CLI to True); the parse cache needs it.
+        kwargs.setdefault("partial_parse", True)
         super().__init__(**kwargs)
+
+    @property
+    def dbt_hook(self):
+        if self._dbt_hook is None:
+            from stir.airflow.dbt_hook import StirDbtHook
+
+            self._dbt_hook = StirDbtHook(dbt_conn_id=self.dbt_conn_id, project_conn_id=self.project_conn_id,
+                                         profiles_conn_id=self.profiles_conn_id)
+        return self._dbt_hook
 
     def execute(self, context):
         os.environ.setdefault(f"AIRFLOW_CONN_{FS_CONN_ID.upper()}", _LOCAL_FS_CONN)

@@ -11,7 +11,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     names = list(COMPONENT_NAMES)
     stack = subparsers.add_parser("stack", help="run the embedded local stack (ClickHouse, S3, PostgreSQL, "
                                                 "sshd, sidecar)")
-    sub = stack.add_subparsers(dest="stack_command", required=True, metavar="{up,down,status,env,restart}")
+    sub = stack.add_subparsers(dest="stack_command", required=True, metavar="{up,down,status,env,restart,airflow}")
 
     p = sub.add_parser("up", help="start what is not running, wait for health, create databases/bucket")
     p.add_argument("components", nargs="*", metavar="COMPONENT",
@@ -32,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", dest="as_json")
     p.set_defaults(func=lambda a: _control().status(a.components, as_json=a.as_json))
 
+    p = sub.add_parser("airflow", help="`airflow standalone` on the stack, sized to the machine: start (waits "
+                                       "for the scheduler), stop (the whole process group), status")
+    p.add_argument("action", choices=("start", "stop", "status"))
+    p.set_defaults(func=lambda a: _airflow().main(a.action))
+
     p = sub.add_parser("env", help="print `export` lines for shells, dbt and Airflow (eval \"$(stir stack env)\")")
     p.set_defaults(func=lambda a: _control().env())
 
@@ -41,3 +46,9 @@ def _control():
     from stir.stack import control
 
     return control
+
+
+def _airflow():
+    from stir.stack import airflow_server
+
+    return airflow_server

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.table import Table
 
+from stir import config
 from stir.stack import airflow_db, process
 from stir.stack.components import Component, port_open, select
 from stir.stack.envvars import exports, process_env, render_shell
@@ -159,6 +160,14 @@ def down(names: list[str] | None = None, *, console: Console | None = None) -> i
 
 def _down(layout: Layout, names: list[str] | None, console: Console) -> int:
     problems = 0
+    if not names:  # Airflow (`stir stack airflow start`) needs the stack: it goes first
+        from stir.stack import airflow_server
+
+        t0 = time.monotonic()
+        record = airflow_server.running(layout)
+        if record is not None:
+            airflow_server.stop(layout)
+            _line(console, "airflow", "stopped", record.pid, config.PORTS.airflow_api, time.monotonic() - t0, "")
     for component in reversed(select(names)):
         t0 = time.monotonic()
         record = process.live_record(layout.pid_file(component.name))

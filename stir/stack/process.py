@@ -102,8 +102,14 @@ def stop(record: PidRecord, *, sig: int = signal.SIGTERM, timeout: float = 15.0)
     if proc is None:
         return False
     # Children (postgres backends, worker processes) share the session created at
-    # spawn, whose group id is the leader's PID.
+    # spawn, whose group id is the leader's PID; descendants that started their own
+    # group (Airflow's task supervisors) are collected through the process tree.
     group = _group_members(record.pid)
+    try:
+        seen = {p.pid for p in group}
+        group += [c for c in proc.children(recursive=True) if c.pid not in seen]
+    except psutil.NoSuchProcess:
+        pass
 
     def gone() -> bool:
         return record.process() is None  # a zombie counts as gone: PID 1 reaps it later
