@@ -31,6 +31,7 @@ def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int,
 
     from stir.airflow.batch_window import outside_batch_window
     from stir.airflow.dbt_operator import StirDbtRunOperator
+    from stir.airflow.lineage import tier_outlets
 
     with stir_dag(
         dag_id=dag_id,
@@ -50,6 +51,9 @@ def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int,
             exclude=list(spec.exclude),
             # dbt gets the whole run budget; a retry after a timeout would double the load.
             retries=0,
+            # One Asset per model built: an event on success only, so a run the batch window
+            # skipped (ShortCircuit upstream) triggers no sync.
+            outlets=tier_outlets(tier),
         )
         if spec.skip_batch_window:
             check = ShortCircuitOperator(task_id="check_batch_window", python_callable=outside_batch_window)

@@ -62,7 +62,7 @@ def cmd_sync_run(args) -> int:
 
     from stir.stack import s3
     from stir.stack.layout import s3_access_key, s3_endpoint, s3_secret_key
-    from stir.sync import export, load, settings, tasks
+    from stir.sync import export, freshness, load, settings, tasks
     from stir.sync.names import TableNames
 
     s = settings.current()
@@ -76,6 +76,7 @@ def cmd_sync_run(args) -> int:
     started = time.perf_counter()
     ch, pg = _ch_client(), psycopg2.connect(_dsn(args))
     try:
+        built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, args.mart)
         info = tasks.export_snapshot(ch, pg, target, mart=args.mart, table=args.table, fmt=fmt,
                                      enrichment=args.enrich, where=args.where)
         steps.append(("export", info["rows"], time.perf_counter() - started))
@@ -87,7 +88,8 @@ def cmd_sync_run(args) -> int:
         steps.append(("download", info["rows"], time.perf_counter() - mark))
         mark = time.perf_counter()
         req = load.LoadRequest(names, path, fmt, info["columns"], info["rows"], args.enrich, args.min_ratio,
-                               args.allow_shrink)
+                               args.allow_shrink, freshness={"mart": f"{config.DBT_SCHEMA}.{args.mart}",
+                                                             "built_at": built_at, "run_id": slug})
         result = load.sync_table(pg, req, s, print)
         steps.append(("load+swap", result.rows, time.perf_counter() - mark))
         mark = time.perf_counter()
