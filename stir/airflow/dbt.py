@@ -10,6 +10,19 @@ from stir.airflow.validate import DagParameterError
 PROFILE = "gcc_warehouse"
 
 
+DBT_DOCS_URL = "/stir/dbt-docs/#!/model/model.gcc_social."
+
+
+def _with_model_links(doc_md: str | None, tier: str) -> str | None:
+    """The file's doc plus one link per model the tier builds, to its page in the UI's dbt docs."""
+    from stir.airflow.tier_models import TIER_MODELS
+
+    if not doc_md:
+        return doc_md
+    links = ", ".join(f"[{m}]({DBT_DOCS_URL}{m})" for m in TIER_MODELS.get(tier, ()))
+    return f"{doc_md.rstrip()}\n\n## Models (dbt docs)\n\n{links}\n"
+
+
 def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int, doc_md: str | None):
     """The DAG for one tier; the file's schedule/timeout must match stir/tiers.py (the one source)."""
     spec = tiers.BY_TAG.get(tier)
@@ -38,7 +51,7 @@ def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int,
         category="dbt",
         schedule=schedule,
         timeout_minutes=timeout_minutes,
-        doc_md=doc_md,
+        doc_md=_with_model_links(doc_md, tier),
         extra_tags=[dbt_tier_tag(tier)],
     ) as dag:
         run = StirDbtRunOperator(

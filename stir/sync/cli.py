@@ -1,4 +1,4 @@
-"""`stir migrate`, `stir rollback <table>`, `stir sync run|scaffold`: the sync from a shell.
+"""`stir migrate`, `stir rollback <table>`, `stir sync run|scaffold`, `stir freshness`: the sync from a shell.
 
 Connections come from the environment: STIR_PG_DSN (else the local stack's PostgreSQL),
 STIR_CH_HOST/STIR_CH_PORT, STIR_S3_ENDPOINT/STIR_S3_ACCESS_KEY/STIR_S3_SECRET_KEY.
@@ -113,6 +113,30 @@ def cmd_sync_scaffold(args) -> int:
     return 0
 
 
+def cmd_freshness(args) -> int:
+    import json
+
+    import psycopg2
+
+    from stir.sync import freshness
+
+    conn = psycopg2.connect(_dsn(args))
+    try:
+        rows = freshness.report(conn)
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(freshness.as_dicts(rows), indent=1))
+    else:
+        print(freshness.render_text(rows))
+    if args.png != "-":
+        png = args.png or str(config.stir_home() / "freshness.png")
+        os.makedirs(os.path.dirname(os.path.abspath(png)), exist_ok=True)
+        freshness.plot(rows, png)
+        print(f"plot: {png}")
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("migrate", help="apply the serving schema's pending migrations to PostgreSQL")
     p.add_argument("--dsn", help="PostgreSQL DSN (default: STIR_PG_DSN or the local stack)")
@@ -139,3 +163,9 @@ def register(subparsers) -> None:
     sc.add_argument("mart")
     sc.add_argument("table")
     sc.set_defaults(func=cmd_sync_scaffold)
+
+    p = subparsers.add_parser("freshness", help="per served table: data age, tier objective, ok/late/stale; PNG plot")
+    p.add_argument("--dsn")
+    p.add_argument("--json", action="store_true", help="print JSON (what /stir/api/freshness serves)")
+    p.add_argument("--png", help="plot path (default $STIR_HOME/freshness.png; '-' for none)")
+    p.set_defaults(func=cmd_freshness)

@@ -192,5 +192,5 @@ def plot(rows: list[Row], path) -> None:
     ax.invert_yaxis()
     ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, format="png")
     plt.close(fig)
