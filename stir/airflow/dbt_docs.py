@@ -1,7 +1,8 @@
 """`stir dbt-docs`: `dbt docs generate` into the directory the Airflow plugin serves at /stir/dbt-docs/.
 
 With a reachable ClickHouse the catalog (columns, row counts) is filled in; without one
-(`--empty-catalog`, also the fallback) the docs still show every model, its SQL and lineage.
+(`--empty-catalog`, also the fallback: dbt parse, then docs generate --no-compile) the docs
+still show every model, its description, SQL and lineage.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ from pathlib import Path
 from stir import config
 
 
-def generate(target: Path, empty_catalog: bool = False) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
+def _dbt(args: list[str], target: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, DBT_TARGET_PATH=str(target), DBT_LOG_PATH=str(target / "logs"),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1")
     dbt = Path(sys.executable).parent / "dbt"
-    base = [str(dbt), "docs", "generate", "--project-dir", str(config.DBT_PROJECT_DIR),
-            "--profiles-dir", str(config.DBT_PROFILES_DIR)]
-    proc = subprocess.run(base + (["--empty-catalog"] if empty_catalog else []), env=env,
-                          capture_output=True, text=True, timeout=900, cwd=config.REPO_ROOT)
-    if proc.returncode != 0 and not empty_catalog:
-        proc = subprocess.run(base + ["--empty-catalog"], env=env, capture_output=True, text=True, timeout=900,
-                              cwd=config.REPO_ROOT)
-    if proc.returncode != 0 or not (target / "index.html").is_file():
+    return subprocess.run([str(dbt), *args, "--project-dir", str(config.DBT_PROJECT_DIR),
+                           "--profiles-dir", str(config.DBT_PROFILES_DIR)],
+                          env=env, capture_output=True, text=True, timeout=900, cwd=config.REPO_ROOT)
+
+
+def generate(target: Path, empty_catalog: bool = False) -> Path:
+    """index.html + manifest.json + catalog.json in `target`; offline: parse, then no compile, no catalog."""
+    target.mkdir(parents=True, exist_ok=True)
+    proc = None if empty_catalog else _dbt(["docs", "generate"], target)
+    if proc is None or proc.returncode != 0:
+        proc = _dbt(["parse"], target)
+        if proc.returncode == 0:
+            proc = _dbt(["docs", "generate", "--empty-catalog", "--no-compile"], target)
+    if proc.returncode != 0 or not (target / "index.html").is_file() or not (target / "manifest.json").is_file():
         raise RuntimeError("dbt docs generate failed:\n" + (proc.stdout + proc.stderr)[-3000:])
     return target / "index.html"
 

@@ -102,3 +102,12 @@ def test_a_skipped_tier_emits_no_asset_event_and_a_run_one_does(airflow_db, monk
 
 def _states(run) -> dict[str, str]:
     return {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
+
+
+def test_tier_dag_docs_link_each_model_to_the_ui_dbt_docs(dagbag):
+    from stir.airflow.tier_models import TIER_MODELS
+
+    doc = dagbag.dags["dbt_daily"].doc_md
+    assert "## Triage" in doc
+    for model in TIER_MODELS["daily"]:
+        assert f"](/stir/dbt-docs/#!/model/model.gcc_social.{model})" in doc
