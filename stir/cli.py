@@ -16,7 +16,8 @@ COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("stir.stack.cli", "stack up|down|status|env|restart"),
     ("stir.chserver.cli", "chserver"),
     ("stir.generate.cli", "generate"),
-    ("stir.sync.cli", "migrate, rollback, sync"),
+    ("stir.sync.cli", "migrate, rollback, sync, freshness"),
+    ("stir.airflow.dbt_docs", "dbt-docs"),
     ("stir.demo", "demo"),
 )
 

@@ -276,6 +276,19 @@ def print_freshness(console, env: dict[str, str], since: datetime) -> None:
     console.print(table)
 
 
+def print_served_freshness(console, env: dict[str, str]) -> None:
+    """`stir freshness`: per served table its data age vs its tier's objective, and the PNG plot."""
+    from stir.sync import freshness
+
+    with _pg(env, env.get("STIR_PG_DATABASE", config.PG_DATABASE)) as conn:
+        rows = freshness.report(conn)
+    png = config.stir_home() / "freshness.png"
+    freshness.plot(rows, png)
+    console.print(freshness.render_text([r for r in rows if r.published_at] or rows), markup=False,
+                  highlight=False)
+    console.print(f"freshness plot: {png} (also at /stir/freshness in the Airflow UI)", highlight=False)
+
+
 def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_SYNC_DAGS) -> int:
     from rich.console import Console
 
@@ -304,6 +317,7 @@ def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_
         print_leaderboard(console, env)
         print_serving_tables(console, env)
         print_freshness(console, env, since)
+        print_served_freshness(console, env)
         ok = True
     except StepFailed:
         pass

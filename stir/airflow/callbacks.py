@@ -92,3 +92,78 @@ def notify_failure(context) -> None:
     except Exception:
         # A broken webhook must not mask the task's own failure; the log keeps the alert.
         log.exception("Slack notification failed for %s.%s", fields["dag_id"], fields["task_id"])
+
+
+# --- deadline alerts: a run that has used 80 % of its dagrun_timeout ---------------------------
+
+DEADLINE_SHARE = 0.8
+DEADLINE_SWITCH = "STIR_DEADLINE_ALERTS"  # "off": DAGs carry no DeadlineAlert (see deadline_alert)
+
+
+def deadline_alert(timeout_minutes: int):
+    """DeadlineAlert at 80 % of the run budget, measured from the run's queued time.
+
+    Returns None when STIR_DEADLINE_ALERTS=off: `airflow dags test` runs a DAG in-process
+    without a scheduler and a DAG with deadlines cannot be run that way in 3.3 (the demo
+    and tests that use it set the switch); a real deployment leaves it on.
+    """
+    import datetime as dt
+    import os
+
+    if os.environ.get(DEADLINE_SWITCH, "on").strip().lower() in ("off", "0", "false", "no"):
+        return None
+    from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference
+
+    return DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_QUEUED_AT,
+        interval=dt.timedelta(minutes=timeout_minutes * DEADLINE_SHARE),
+        callback=AsyncCallback(notify_deadline, kwargs={"budget_minutes": timeout_minutes}),
+        name="stir-80pct-of-dagrun-timeout",
+    )
+
+
+def deadline_fields(context: dict, budget_minutes: float, now=None) -> dict[str, str]:
+    """What a deadline message says: DAG, run, budget and the time the run has used so far."""
+    import datetime as dt
+
+    run = (context or {}).get("dag_run") or {}
+    now = now or dt.datetime.now(dt.timezone.utc)
+    queued = run.get("queued_at") or run.get("start_date")
+    elapsed = "?"
+    if queued:
+        started = dt.datetime.fromisoformat(str(queued).replace("Z", "+00:00"))
+        elapsed = f"{(now - started).total_seconds() / 60:.1f} min"
+    return {
+        "dag_id": str(run.get("dag_id") or "?"),
+        "run_id": str(run.get("dag_run_id") or run.get("run_id") or "?"),
+        "budget": f"{budget_minutes:g} min",
+        "alert_at": f"{budget_minutes * DEADLINE_SHARE:g} min",
+        "elapsed": elapsed,
+        "queued_at": str(queued or "?"),
+    }
+
+
+def format_deadline_message(fields: dict[str, str]) -> tuple[str, list[dict]]:
+    text = (f":hourglass: {fields['dag_id']} run {fields['run_id']} has used {fields['elapsed']} of its "
+            f"{fields['budget']} budget (alert at {int(DEADLINE_SHARE * 100)} %)")
+    lines = [
+        ":hourglass: *Run close to its timeout*",
+        f"*Dag*: `{fields['dag_id']}`",
+        f"*Run*: {fields['run_id']}",
+        f"*Elapsed*: {fields['elapsed']} since queued at {fields['queued_at']}",
+        f"*Budget*: {fields['budget']} (dagrun_timeout; this alert fires at {fields['alert_at']})",
+        "It will be failed at the budget: check the running task's log for the slow step.",
+    ]
+    return text, [{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}]
+
+
+async def notify_deadline(budget_minutes: float, context: dict | None = None, **_) -> None:
+    """AsyncCallback run by the triggerer when a run passes its deadline; posts to `slack_failure`."""
+    fields = deadline_fields(context or {}, budget_minutes)
+    text, blocks = format_deadline_message(fields)
+    try:
+        from airflow.providers.slack.hooks.slack_webhook import SlackWebhookHook
+
+        await SlackWebhookHook(slack_webhook_conn_id=config.SLACK_CONN_ID).async_send(text=text, blocks=blocks)
+    except Exception:
+        log.exception("Slack deadline alert failed for %s %s", fields["dag_id"], fields["run_id"])

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from stir.airflow import constants, validate
-from stir.airflow.callbacks import notify_failure
+from stir.airflow.callbacks import deadline_alert, notify_failure
 
 
 def stir_dag(
@@ -23,8 +23,13 @@ def stir_dag(
     doc_md: str | None,
     extra_tags: Iterable[str] = (),
     params: dict | None = None,
+    timetable=None,
 ):
-    """A DAG with the platform's defaults; use it as `with stir_dag(...):` in a DAG file."""
+    """A DAG with the platform's defaults; use it as `with stir_dag(...):` in a DAG file.
+
+    `schedule` is the cron (validated, tagged); `timetable` replaces it as the DAG's schedule
+    when given (the sync builder passes its Asset-or-cron schedule built on that cron).
+    """
     validate.check_dag_id(dag_id)
     validate.check_category(dag_id, category)
     validate.check_schedule(dag_id, schedule)
@@ -35,11 +40,11 @@ def stir_dag(
     if unknown:
         raise validate.DagParameterError(f"{dag_id}: tags {unknown} are not defined in stir/airflow/constants.py")
 
-    from airflow.sdk import DAG
+    from stir.airflow.stirdag import StirDAG
 
-    dag = DAG(
+    dag = StirDAG(
         dag_id=dag_id,
-        schedule=schedule,
+        schedule=timetable if timetable is not None else schedule,
         start_date=constants.START_DATE,
         catchup=False,
         max_active_runs=1,
@@ -58,6 +63,8 @@ def stir_dag(
         doc_md=doc_md.strip(),
         tags=sorted(set(tags)),
         params=params or {},
+        # Slack alert at 80 % of dagrun_timeout (None when STIR_DEADLINE_ALERTS=off).
+        deadline=deadline_alert(timeout_minutes),
     )
     # Read by tests and the catalogue check; kept off the serialized DAG on purpose.
     dag.stir_category = category

@@ -1,7 +1,9 @@
 """The Stir plugin's FastAPI app, mounted by the Airflow API server at /stir.
 
 On-call answers without reading code: which DAG runs which dbt tier and when, whether the
-daily batch window is on right now, and the catalogue of every DAG with its sync pairs.
+daily batch window is on right now, the catalogue of every DAG with its sync pairs, how fresh
+every served table is and the dbt docs (stir/airflow/plugin_pages.py). No page loads anything
+from a CDN (Swagger UI would): the API is described by /stir/openapi.json and the index page.
 """
 
 from __future__ import annotations
@@ -9,11 +11,27 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 
 from stir import config, tiers
-from stir.airflow import batch_window
+from stir.airflow import batch_window, plugin_pages
 
-app = FastAPI(title="Stir", description="Stir's schedule tiers, batch window and DAG catalogue.")
+app = FastAPI(title="Stir", description="Stir's schedule tiers, batch window, DAG catalogue and freshness.",
+              docs_url=None, redoc_url=None)
+app.include_router(plugin_pages.router)
+plugin_pages.mount_dbt_docs(app)
+
+_PAGES = (("freshness", "Freshness of served tables"), ("dbt-docs/", "dbt docs"),
+          ("api/freshness", "Freshness (JSON)"), ("tiers", "Tiers (JSON)"), ("batch-window", "Batch window (JSON)"),
+          ("catalogue", "DAG catalogue (JSON)"), ("openapi.json", "OpenAPI description"))
+
+
+@app.get("/", response_class=HTMLResponse, include_in_schema=False)
+@app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def index() -> str:
+    base = "/stir/"
+    links = "".join(f'<li><a href="{base}{path}">{label}</a></li>' for path, label in _PAGES)
+    return f"<!doctype html><html><head><title>Stir</title></head><body><h2>Stir</h2><ul>{links}</ul></body></html>"
 
 
 def _next_run(schedule: str, after: dt.datetime) -> str:

@@ -2,6 +2,8 @@
 
 The mechanics (export, SSH download, guarded load and swap, vacuum) belong to the sync
 engineer's builder in stir/airflow/sync.py; a DAG file only lists its (mart, table) pairs.
+The DAG is scheduled on its marts' Assets (emitted by the dbt tier that builds them) or its
+cron, whichever comes first (stir/airflow/lineage.py): it starts when a mart was rebuilt.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ def sync_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int,
         if not 0 <= pair.min_ratio <= 1:
             raise DagParameterError(f"{dag_id}: min_ratio {pair.min_ratio} for {pair.table} must be in [0, 1]")
 
+    from stir.airflow.lineage import sync_schedule
     from stir.airflow.sync import clickhouse_to_postgres
 
     with stir_dag(dag_id=dag_id, category=category, schedule=schedule, timeout_minutes=timeout_minutes,
-                  doc_md=doc_md) as dag:
+                  doc_md=doc_md, timetable=sync_schedule(schedule, [p.mart for p in pairs])) as dag:
         for pair in pairs:
             clickhouse_to_postgres(mart=pair.mart, table=pair.table, enrich=pair.enrich, where=pair.where,
                                    min_ratio=pair.min_ratio)

@@ -1,4 +1,4 @@
-"""`stir migrate`, `stir rollback <table>`, `stir sync run|scaffold`: the sync from a shell.
+"""`stir migrate`, `stir rollback <table>`, `stir sync run|scaffold`, `stir freshness`: the sync from a shell.
 
 Connections come from the environment: STIR_PG_DSN (else the local stack's PostgreSQL),
 STIR_CH_HOST/STIR_CH_PORT, STIR_S3_ENDPOINT/STIR_S3_ACCESS_KEY/STIR_S3_SECRET_KEY.
@@ -63,7 +63,7 @@ def cmd_sync_run(args) -> int:
 
     from stir.stack import s3
     from stir.stack.layout import s3_access_key, s3_endpoint, s3_secret_key
-    from stir.sync import export, load, settings, tasks
+    from stir.sync import export, freshness, load, settings, tasks
     from stir.sync.names import TableNames
 
     s = settings.current()
@@ -77,6 +77,7 @@ def cmd_sync_run(args) -> int:
     started = time.perf_counter()
     ch, pg = _ch_client(), psycopg2.connect(_dsn(args))
     try:
+        built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, args.mart)
         info = tasks.export_snapshot(ch, pg, target, mart=args.mart, table=args.table, fmt=fmt,
                                      enrichment=args.enrich, where=args.where)
         steps.append(("export", info["rows"], time.perf_counter() - started))
@@ -88,7 +89,8 @@ def cmd_sync_run(args) -> int:
         steps.append(("download", info["rows"], time.perf_counter() - mark))
         mark = time.perf_counter()
         req = load.LoadRequest(names, path, fmt, info["columns"], info["rows"], args.enrich, args.min_ratio,
-                               args.allow_shrink)
+                               args.allow_shrink, freshness={"mart": f"{config.DBT_SCHEMA}.{args.mart}",
+                                                             "built_at": built_at, "run_id": slug})
         result = load.sync_table(pg, req, s, print)
         steps.append(("load+swap", result.rows, time.perf_counter() - mark))
         mark = time.perf_counter()
@@ -109,6 +111,30 @@ def cmd_sync_scaffold(args) -> int:
         print(scaffold.scaffold(client, args.mart, args.table))
     finally:
         client.close()
+    return 0
+
+
+def cmd_freshness(args) -> int:
+    import json
+
+    import psycopg2
+
+    from stir.sync import freshness
+
+    conn = psycopg2.connect(_dsn(args))
+    try:
+        rows = freshness.report(conn)
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(freshness.as_dicts(rows), indent=1))
+    else:
+        print(freshness.render_text(rows))
+    if args.png != "-":
+        png = args.png or str(config.stir_home() / "freshness.png")
+        os.makedirs(os.path.dirname(os.path.abspath(png)), exist_ok=True)
+        freshness.plot(rows, png)
+        print(f"plot: {png}")
     return 0
 
 
@@ -138,3 +164,9 @@ def register(subparsers) -> None:
     sc.add_argument("mart")
     sc.add_argument("table")
     sc.set_defaults(func=cmd_sync_scaffold)
+
+    p = subparsers.add_parser("freshness", help="per served table: data age, tier objective, ok/late/stale; PNG plot")
+    p.add_argument("--dsn")
+    p.add_argument("--json", action="store_true", help="print JSON (what /stir/api/freshness serves)")
+    p.add_argument("--png", help="plot path (default $STIR_HOME/freshness.png; '-' for none)")
+    p.set_defaults(func=cmd_freshness)

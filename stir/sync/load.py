@@ -36,6 +36,7 @@ class LoadRequest:
     enrichment: str | None = None
     min_ratio: float = 0.5
     allow_shrink: bool = False
+    freshness: dict | None = None   # mart, built_at, dag_id, run_id: recorded in the swap (stir.sync.freshness)
 
 
 @dataclass
@@ -193,7 +194,8 @@ def sync_table(conn, req: LoadRequest, settings: SyncSettings,
         mark = time.perf_counter()
         guards = swap.Guards(req.expected_rows, req.min_ratio, req.allow_shrink)
         try:
-            result = swap.publish(conn, names, staging, renames, uniq, guards, settings, progress)
+            result = swap.publish(conn, names, staging, renames, uniq, guards, settings, progress,
+                                  record=_freshness_recorder(names, req))
         except BaseException:
             if not conn.closed and conn.get_transaction_status() == 0:
                 swap.drop_quietly(conn, names.schema, staging, settings, progress)
@@ -202,6 +204,16 @@ def sync_table(conn, req: LoadRequest, settings: SyncSettings,
         if result.retired:
             swap.drop_quietly(conn, names.schema, result.retired, settings, progress)
     return LoadResult(names.qualified, result.rows, result.live_rows_before, result.attempts, steps)
+
+
+def _freshness_recorder(names: TableNames, req: LoadRequest):
+    if req.freshness is None:
+        return None
+    from stir.sync import freshness
+
+    def record(cur, rows: int) -> None:
+        freshness.record(cur, table=names.qualified, rows=rows, **req.freshness)
+    return record
 
 
 def vacuum_analyze(conn, names: TableNames, settings: SyncSettings) -> None:

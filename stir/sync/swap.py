@@ -104,8 +104,12 @@ def _exchange(cur, names: TableNames, incoming: str, index_renames: list[tuple[s
 
 
 def publish(conn, names: TableNames, incoming: str, index_renames: list[tuple[str, str]], uniq: str,
-            guards: Guards, settings: SyncSettings, progress: Callable[[str], None] = log.info) -> SwapResult:
-    """Run the swap transaction, retrying (bounded, exponential backoff) on lock timeouts."""
+            guards: Guards, settings: SyncSettings, progress: Callable[[str], None] = log.info,
+            record: Callable[..., None] | None = None) -> SwapResult:
+    """Run the swap transaction, retrying (bounded, exponential backoff) on lock timeouts.
+
+    `record(cur, new_rows)` runs inside the transaction, after the exchange (freshness metadata).
+    """
     delay = settings.swap_backoff_s
     for attempt in range(1, settings.swap_attempts + 1):
         cur = conn.cursor()
@@ -115,6 +119,8 @@ def publish(conn, names: TableNames, incoming: str, index_renames: list[tuple[st
             # Captured view definitions come back schema-qualified under this search_path.
             cur.execute("SET LOCAL search_path = pg_catalog")
             live_rows, new_rows, retired = _exchange(cur, names, incoming, index_renames, uniq, guards)
+            if record is not None:
+                record(cur, new_rows)
             cur.execute("COMMIT")
             progress(f"swapped {names.qualified}: {live_rows} -> {new_rows} rows (attempt {attempt})")
             return SwapResult(live_rows, new_rows, attempt, retired)

@@ -13,7 +13,7 @@ import re
 import shlex
 
 from stir import config
-from stir.sync import enrich, export, load, pgmeta
+from stir.sync import enrich, export, freshness, load, pgmeta
 from stir.sync.errors import SyncError, SyncRefused, SyncSkipped
 from stir.sync.names import TableNames
 from stir.sync.settings import SyncSettings, current
@@ -96,10 +96,14 @@ def export_task(*, mart: str, table: str, enrich_name: str | None, where: str | 
     ch = ClickHouseHook(clickhouse_conn_id=config.CLICKHOUSE_CONN_ID).get_client()
     pg = pg_connect()
     try:
+        # Read before the export: if dbt rebuilds the mart meanwhile, the recorded age errs old, never young.
+        built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, mart)
         info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt=fmt, enrichment=enrich_name, where=where)
     finally:
         pg.close()
         ch.close()
+    info["mart"] = f"{config.DBT_SCHEMA}.{mart}"
+    info["built_at"] = built_at.isoformat() if built_at else None
     info["path"] = f"{settings.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
     info["download_command"] = download_command(settings, info["bucket"], key, info["path"])
     log.info("exported %s rows of %s.%s to s3://%s/%s", info["rows"], config.DBT_SCHEMA, mart, target.bucket, key)
@@ -114,7 +118,8 @@ def load_task(*, table: str, enrich_name: str | None, min_ratio: float, export_t
     allow_shrink = bool(conf.get("allow_shrink", False))
     request = load.LoadRequest(names=TableNames.parse(table), path=info["path"], fmt=info["format"],
                                columns=list(info["columns"]), expected_rows=int(info["rows"]),
-                               enrichment=enrich_name, min_ratio=min_ratio, allow_shrink=allow_shrink)
+                               enrichment=enrich_name, min_ratio=min_ratio, allow_shrink=allow_shrink,
+                               freshness=_freshness(info, context))
     conn = pg_connect()
     try:
         result = load.sync_table(conn, request, current(), log.info)
@@ -124,6 +129,17 @@ def load_task(*, table: str, enrich_name: str | None, min_ratio: float, export_t
         conn.close()
     return {"table": result.table, "rows": result.rows, "live_rows_before": result.live_rows_before,
             "swap_attempts": result.swap_attempts, "steps": {k: round(v, 3) for k, v in result.steps.items()}}
+
+
+def _freshness(info: dict, context) -> dict | None:
+    if "mart" not in info:
+        return None
+    import datetime as dt
+
+    built = info.get("built_at")
+    dag_run = context.get("dag_run")
+    return {"mart": info["mart"], "built_at": dt.datetime.fromisoformat(built) if built else None,
+            "dag_id": getattr(dag_run, "dag_id", None), "run_id": context.get("run_id")}
 
 
 def vacuum_task(*, table: str, **context) -> None:
