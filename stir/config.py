@@ -66,3 +66,22 @@ S3_BUCKET = _env("STIR_S3_BUCKET", "gcc-social-data")
 S3_PREFIX = _env("STIR_S3_PREFIX", "data-pipeline/tmp")
 PG_DATABASE = _env("STIR_PG_DATABASE", "beat")
 DBT_SCHEMA = "dbt"  # ClickHouse database the marts live in, as in the original (dbt.mart_leaderboard)
+
+
+# S3: the staging bucket's endpoint and keys. Unset, they are the embedded stack's loopback
+# moto and its stand-in keys (not credentials: moto accepts any); production sets STIR_S3_*.
+S3_REGION = _env("STIR_S3_REGION", "ap-south-1")
+DEFAULT_S3_ACCESS_KEY = "stir"
+DEFAULT_S3_SECRET_KEY = "stir-local"
+
+
+def s3_endpoint() -> str:
+    return os.environ.get("STIR_S3_ENDPOINT") or f"http://{HOST}:{PORTS.s3}"
+
+
+def s3_access_key() -> str:
+    return os.environ.get("STIR_S3_ACCESS_KEY", DEFAULT_S3_ACCESS_KEY)
+
+
+def s3_secret_key() -> str:
+    return os.environ.get("STIR_S3_SECRET_KEY", DEFAULT_S3_SECRET_KEY)

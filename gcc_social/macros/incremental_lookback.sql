@@ -8,7 +8,7 @@
 {%- if is_incremental() %}
 where {{ ts }} > (
     select if(count() = 0, toDateTime(0), max({{ this_ts or ts }}) - INTERVAL {{ hours }} HOUR)
-    from {{ this }}
+    from {{ this }} /* dedup: count/max */
 )
 {%- endif %}
 {%- endmacro %}
@@ -21,7 +21,7 @@ where {{ ts }} > (
 {%- if is_incremental() %}
 where {{ key }} in (
     select {{ key }}
-    from {{ relation }}
+    from {{ relation }} /* dedup: IN (set of keys) */
     {{ incremental_lookback(ts, hours, this_ts) }}
 )
 {%- endif %}

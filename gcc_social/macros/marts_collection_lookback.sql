@@ -5,5 +5,5 @@
     would never pick up a row again.
 -#}
 {% macro marts_collection_lookback(column, hours=4) -%}
-(select if(count() = 0, toDateTime(0), max({{ column }}) - INTERVAL {{ hours }} HOUR) from {{ this }})
+(select if(count() = 0, toDateTime(0), max({{ column }}) - INTERVAL {{ hours }} HOUR) from {{ this }} /* dedup: count/max */)
 {%- endmacro %}

@@ -6,12 +6,12 @@
     sort every item of every owner. Items tied with the cut-off time are all kept. -#}
 {% macro discovery_recent_content(relation, owner_column, days=90, fallback=12) -%}
     select content.*
-    from {{ relation }} AS content
+    from {{ relation }} AS content final
     inner join (
         select
             {{ owner_column }} AS _owner,
             toDateTime(-arrayMax(groupArraySorted({{ fallback }})(-toInt64(toUnixTimestamp(publish_time))))) AS _fallback_since
-        from {{ relation }}
+        from {{ relation }} final
         group by {{ owner_column }}
     ) AS cutoff ON cutoff._owner = content.{{ owner_column }}
     where content.publish_time >= least(now() - INTERVAL {{ days }} DAY, cutoff._fallback_since)

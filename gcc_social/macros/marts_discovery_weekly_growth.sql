@@ -13,6 +13,6 @@
         ) AS {{ prefix }}_{{ label }}_ago,
         {{ prefix }}_current_week - {{ prefix }}_{{ label }}_ago AS {{ prefix }}_growth{{ label }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ relation }}
+    from {{ relation }} final
     group by {{ id_column }}
 {%- endmacro %}

@@ -4,9 +4,9 @@
     written long before the lookback window. -#}
 {% macro marts_leaderboard_changed_entities(source, key, ts, hours=4) -%}
 select distinct {{ key }}
-from {{ source }}
+from {{ source }} /* dedup: distinct keys */
 where {{ ts }} > (
     select if(count() = 0, toDateTime(0), max(last_updated) - INTERVAL {{ hours }} HOUR)
-    from {{ this }}
+    from {{ this }} /* dedup: count/max are insensitive to duplicate keys */
 )
 {%- endmacro %}

@@ -26,7 +26,7 @@ snapshots as (
         toInt64(argMax({{ v }}, {{ date_then_ts('date', 'created_at') }})) as {{ v }},
         {%- endfor %}
         max(created_at) as last_updated
-    from {{ source }}
+    from {{ source }} /* dedup: argMax over (date, created_at) and max per (key, week) */
     {%- if is_incremental() %}
     where {{ key }} in (select {{ key }} from changed)
     {%- endif %}

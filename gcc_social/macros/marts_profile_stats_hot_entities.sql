@@ -5,13 +5,13 @@
     instead of every profile. -#}
 {% macro marts_profile_stats_hot_entities(source, key, hours=4) -%}
 select distinct {{ key }}
-from {{ source }}
+from {{ source }} /* dedup: distinct keys, max(updated_at) */
 where updated_at > (
     {%- if is_incremental() %}
-    select if(count() = 0, (select max(updated_at) from {{ source }}), max(last_updated)) - INTERVAL {{ hours }} HOUR
-    from {{ this }}
+    select if(count() = 0, (select max(updated_at) from {{ source }} /* dedup: max */), max(last_updated)) - INTERVAL {{ hours }} HOUR
+    from {{ this }} /* dedup: count/max */
     {%- else %}
-    select max(updated_at) - INTERVAL {{ hours }} HOUR from {{ source }}
+    select max(updated_at) - INTERVAL {{ hours }} HOUR from {{ source }} /* dedup: max */
     {%- endif %}
 )
 {%- endmacro %}

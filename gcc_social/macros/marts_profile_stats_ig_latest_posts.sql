@@ -19,7 +19,7 @@ select
     profile_follower,
     is_sponsored,
     last_scraped_at as last_updated
-from {{ ref('mart_instagram_post') }}
+from {{ ref('mart_instagram_post') }} final
 {%- if where %}
 where {{ where }}
 {%- endif %}

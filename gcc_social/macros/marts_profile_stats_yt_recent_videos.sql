@@ -13,7 +13,7 @@ select
     max(updated_at) as last_updated
 -- filter in a subquery: the aggregates' aliases shadow the column names in this WHERE
 from (
-    select * from {{ ref('stg_beat_youtube_video') }}
+    select * from {{ ref('stg_beat_youtube_video') }} /* dedup: argMax/max over updated_at per video below */
     {%- if where %}
     where {{ where }}
     {%- endif %}

@@ -59,7 +59,7 @@ SPECS: dict[str, AssetSpec] = {
             description="Thumbnails of Instagram posts published in the last 30 days.",
             candidates_sql="""
                 SELECT shortcode AS ref, argMax(thumbnail_url, updated_at) AS url, max(publish_time) AS priority
-                FROM dbt.stg_beat_instagram_post
+                FROM dbt.stg_beat_instagram_post /* dedup: argMax/max per shortcode */
                 WHERE publish_time >= now() - INTERVAL 30 DAY AND post_type != 'story'
                 GROUP BY shortcode""",
         ),
@@ -68,7 +68,7 @@ SPECS: dict[str, AssetSpec] = {
             description="Story media from the last day, copied before Instagram expires it.",
             candidates_sql="""
                 SELECT shortcode AS ref, argMax(thumbnail_url, updated_at) AS url, max(publish_time) AS priority
-                FROM dbt.stg_beat_instagram_post
+                FROM dbt.stg_beat_instagram_post /* dedup: argMax/max per shortcode */
                 WHERE post_type = 'story' AND publish_time >= now() - INTERVAL 1 DAY
                 GROUP BY shortcode""",
         ),
@@ -79,7 +79,7 @@ SPECS: dict[str, AssetSpec] = {
                 SELECT p.shortcode AS ref, argMax(p.thumbnail_url, p.updated_at) AS url,
                        max(i.created_at) AS priority
                 FROM dbt.stg_coffee_post_collection_item AS i
-                INNER JOIN dbt.stg_beat_instagram_post AS p ON p.shortcode = i.short_code
+                INNER JOIN dbt.stg_beat_instagram_post AS p /* dedup: argMax/max per shortcode */ ON p.shortcode = i.short_code
                 WHERE i.platform = 'INSTAGRAM'
                 GROUP BY p.shortcode""",
         ),
@@ -103,7 +103,7 @@ SPECS: dict[str, AssetSpec] = {
             description="Thumbnails of YouTube videos published in the last 30 days.",
             candidates_sql="""
                 SELECT video_id AS ref, argMax(thumbnail_url, updated_at) AS url, max(publish_time) AS priority
-                FROM dbt.stg_beat_youtube_video
+                FROM dbt.stg_beat_youtube_video /* dedup: argMax/max per video_id */
                 WHERE publish_time >= now() - INTERVAL 30 DAY
                 GROUP BY video_id""",
         ),

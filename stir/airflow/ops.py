@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-from pathlib import Path
 
 from stir import config, tiers
+from stir.airflow import sync_pairs
 
 log = logging.getLogger(__name__)
 
@@ -138,27 +137,18 @@ def check_mart_freshness(client) -> dict:
 
 # ------------------------------------------------------------------ ClickHouse vs PostgreSQL
 
-CATALOGUE = config.REPO_ROOT / "docs" / "dags.md"
-_PAIR = re.compile(r"`?(mart_[a-z0-9_]+)`?\s*(?:->|→)\s*`?([a-z_][a-z0-9_]*)`?")
-
-
-def catalogue_pairs(path: Path = CATALOGUE) -> list[tuple[str, str]]:
-    """(mart, table) pairs named in the DAG catalogue (read at run time, never at parse time)."""
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("|"):
-            pairs += _PAIR.findall(line)
-    return pairs
-
-
 def verify_pg_sync_counts(client, min_ratio: float = 0.5) -> dict:
-    """Each synced table exists and holds at least min_ratio of its mart's rows."""
+    """Each synced table exists and holds at least min_ratio of its mart's rows (pairs from sync_pairs.py)."""
     from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+    from stir.sync import export
 
     pg = PostgresHook(postgres_conn_id=config.POSTGRES_CONN_ID)
     report, problems = [], []
-    for mart, table in catalogue_pairs():
-        ch_rows = _rows(client, f"SELECT count() FROM {config.DBT_SCHEMA}.`{mart}`")[0][0]
+    for mart, table in sync_pairs.pairs():
+        relation = export.source_relation(mart, export.table_engine(client, mart, config.DBT_SCHEMA),
+                                          config.DBT_SCHEMA)
+        ch_rows = _rows(client, f"SELECT count() FROM {relation}")[0][0]
         exists = pg.get_first("SELECT to_regclass(%s) IS NOT NULL", parameters=(f"public.{table}",))[0]
         pg_rows = pg.get_first(f'SELECT count(*) FROM public."{table}"')[0] if exists else None
         report.append((mart, table, ch_rows, "missing" if pg_rows is None else pg_rows))

@@ -36,7 +36,7 @@ class ScrapeSpec:
 
 
 _LATEST_IG_POST = (
-    "(SELECT shortcode, max(publish_time) AS publish_time FROM dbt.stg_beat_instagram_post GROUP BY shortcode)"
+    "(SELECT shortcode, max(publish_time) AS publish_time FROM dbt.stg_beat_instagram_post /* dedup: max per key */ GROUP BY shortcode)"
 )
 
 SPECS: dict[str, ScrapeSpec] = {
@@ -147,7 +147,7 @@ SPECS: dict[str, ScrapeSpec] = {
                 SELECT i.short_code AS key, v.publish_time AS priority
                 FROM dbt.stg_coffee_post_collection_item AS i
                 LEFT JOIN (SELECT video_id, max(publish_time) AS publish_time
-                           FROM dbt.stg_beat_youtube_video GROUP BY video_id) AS v
+                           FROM dbt.stg_beat_youtube_video /* dedup: max per key */ GROUP BY video_id) AS v
                        ON v.video_id = i.short_code
                 WHERE i.platform = 'YOUTUBE'
                   AND i.created_at >= now() - INTERVAL 2 MONTH""",

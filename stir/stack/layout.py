@@ -11,9 +11,14 @@ from stir import config
 
 # Loopback-only stand-ins, not secrets: moto accepts any key pair and the sidecar's
 # webhook sink any token. Real servers take theirs from AIRFLOW_CONN_* (docker-compose).
-DEFAULT_S3_ACCESS_KEY = "stir"
-DEFAULT_S3_SECRET_KEY = "stir-local"
-S3_REGION = "ap-south-1"
+from stir.config import (  # noqa: E402,F401  the S3 stand-ins live with the product's config
+    DEFAULT_S3_ACCESS_KEY,
+    DEFAULT_S3_SECRET_KEY,
+    S3_REGION,
+    s3_access_key,
+    s3_secret_key,
+)
+
 DEFAULT_SLACK_WEBHOOK_PATH = "T0STIR/B0STIR/local-sink"
 # Start order; `down` goes in reverse.
 COMPONENT_NAMES = ("clickhouse", "s3", "postgres", "sshd", "sidecar")
@@ -88,14 +93,6 @@ class Layout:
             d.mkdir(parents=True, exist_ok=True)
         # Written by SSH commands, read by the PostgreSQL server's own OS user.
         self.pg_import.chmod(0o1777)
-
-
-def s3_access_key() -> str:
-    return os.environ.get("STIR_S3_ACCESS_KEY", DEFAULT_S3_ACCESS_KEY)
-
-
-def s3_secret_key() -> str:
-    return os.environ.get("STIR_S3_SECRET_KEY", DEFAULT_S3_SECRET_KEY)
 
 
 def slack_webhook_path() -> str:

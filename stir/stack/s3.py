@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import urllib.request
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from stir import config
-from stir.stack.layout import S3_REGION, s3_access_key, s3_endpoint, s3_secret_key
+from stir.stack.layout import S3_REGION, s3_endpoint
+from stir.sync import s3client
 
 
 def client(endpoint: str | None = None):
     """S3 client with the stack's keys (STIR_S3_* or the loopback stand-ins) for the
     stack's S3, or for `endpoint` (another S3 API server such as a bench's own moto)."""
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint or s3_endpoint(),
-        aws_access_key_id=s3_access_key(),
-        aws_secret_access_key=s3_secret_key(),
-        region_name=S3_REGION,
-        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
-    )
+    return s3client.client(endpoint or s3_endpoint())
 
 
 def healthy(timeout: float = 2.0) -> bool:

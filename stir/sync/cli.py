@@ -61,9 +61,7 @@ def _ch_client():
 def cmd_sync_run(args) -> int:
     import psycopg2
 
-    from stir.stack import s3
-    from stir.stack.layout import s3_access_key, s3_endpoint, s3_secret_key
-    from stir.sync import export, freshness, load, settings, tasks
+    from stir.sync import export, freshness, load, s3client, settings, tasks
     from stir.sync.names import TableNames
 
     s = settings.current()
@@ -71,8 +69,9 @@ def cmd_sync_run(args) -> int:
     names = TableNames.parse(args.table)
     slug = tasks.run_slug(f"cli-{time.time():.0f}")
     key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
-    endpoint = os.environ.get("STIR_S3_ENDPOINT") or s3_endpoint()
-    target = export.S3Target(config.S3_BUCKET, key, s3_access_key(), s3_secret_key(), endpoint)
+    endpoint = config.s3_endpoint()
+    target = export.S3Target(config.S3_BUCKET, key, config.s3_access_key(), config.s3_secret_key(), endpoint,
+                             config.S3_REGION)
     steps = []
     started = time.perf_counter()
     ch, pg = _ch_client(), psycopg2.connect(_dsn(args))
@@ -84,7 +83,7 @@ def cmd_sync_run(args) -> int:
         mark = time.perf_counter()
         path = f"{s.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
         os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-        s3.client(endpoint).download_file(config.S3_BUCKET, key, path)
+        s3client.client(endpoint).download_file(config.S3_BUCKET, key, path)
         os.chmod(path, 0o644)
         steps.append(("download", info["rows"], time.perf_counter() - mark))
         mark = time.perf_counter()

@@ -2,7 +2,9 @@
 
 The count is read back from the exported object itself, so it describes exactly the
 snapshot the file holds even if the mart is rebuilt a moment later; the load refuses to
-publish unless PostgreSQL ends up with that many rows.
+publish unless PostgreSQL ends up with that many rows. A ReplacingMergeTree mart is read
+with FINAL (stir/dedup_rule.py): the export is one row per key whether or not ClickHouse
+has merged its parts yet.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stir import dedup_rule
 from stir.sync import chtypes
 
 FORMATS = {"typed": "TabSeparated", "json": "JSONEachRow"}
@@ -87,22 +90,35 @@ def plan_columns(pg_columns: list[tuple[str, str]], ch_columns: dict[str, str],
     return plan
 
 
-def select_sql(mart: str, columns: list[Column], fmt: str, where: str | None, database: str = "dbt") -> str:
+def source_relation(mart: str, engine: str | None, database: str = "dbt") -> str:
+    """What an export (or a count of a mart) reads: FINAL for ReplacingMergeTree marts."""
+    relation = f"{ch_ident(database)}.{ch_ident(mart)}"
+    return f"{relation} FINAL" if dedup_rule.is_dedup_engine(engine) else relation
+
+
+def table_engine(client, mart: str, database: str = "dbt") -> str:
+    rows = client.query("SELECT engine FROM system.tables WHERE database = {db:String} AND name = {t:String}",
+                        parameters={"db": database, "t": mart}).result_rows
+    return rows[0][0] if rows else ""
+
+
+def select_sql(mart: str, columns: list[Column], fmt: str, where: str | None, database: str = "dbt",
+               engine: str | None = None) -> str:
     if fmt == "typed":
         exprs = [f"{chtypes.typed_expression(ch_ident(c.name), c.ch_type, c.pg_type)} AS {ch_ident(c.name)}"
                  for c in columns]
     else:
         exprs = [ch_ident(c.name) for c in columns]
-    sql = f"SELECT {', '.join(exprs)} FROM {ch_ident(database)}.{ch_ident(mart)}"
+    sql = f"SELECT {', '.join(exprs)} FROM {source_relation(mart, engine, database)}"
     if where:
         sql += f" WHERE {where}"
     return sql
 
 
 def export_sql(target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
-               database: str = "dbt") -> str:
+               database: str = "dbt", engine: str | None = None) -> str:
     return (f"INSERT INTO FUNCTION {target.function(FORMATS[fmt])} "
-            f"{select_sql(mart, columns, fmt, where, database)} "
+            f"{select_sql(mart, columns, fmt, where, database, engine)} "
             "SETTINGS s3_truncate_on_insert=1, output_format_json_quote_64bit_integers=0")
 
 
@@ -119,5 +135,5 @@ def describe(client, mart: str, database: str = "dbt") -> dict[str, str]:
 def run(client, target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
         database: str = "dbt") -> int:
     """Export and return the exported object's row count. SQL carrying credentials is never logged."""
-    client.command(export_sql(target, mart, columns, fmt, where, database))
+    client.command(export_sql(target, mart, columns, fmt, where, database, table_engine(client, mart, database)))
     return int(client.query(count_sql(target)).result_rows[0][0])

@@ -7,7 +7,7 @@ import re
 from stir import config
 from stir.airflow import constants
 from stir.airflow.marts import MODEL_TIERS
-from stir.airflow.ops import catalogue_pairs
+from stir.airflow.sync_pairs import SYNC_PAIRS
 
 CATALOGUE = config.REPO_ROOT / "docs" / "dags.md"
 PAIR = re.compile(r"`(mart_[a-z0-9_]+)` -> `([a-z0-9_]+)`")
@@ -54,9 +54,12 @@ def test_category_summary_matches_constants():
         assert f"| {label} | {n} |" in text
 
 
-def test_runtime_pair_reader_sees_the_same_pairs(dagbag):
-    coded = sorted(p for d in dagbag.dags.values() for p in d.stir_sync_pairs)
-    assert sorted(catalogue_pairs(CATALOGUE)) == coded
+def test_runtime_pairs_are_the_catalogue_and_the_dags(dagbag):
+    """verify_pg_sync_counts reads stir/airflow/sync_pairs.py: it lists what docs/dags.md and the DAGs say."""
+    catalogue = [(dag_id, m, t) for dag_id, row in parse_catalogue().items() for m, t in row["pairs"]]
+    assert list(SYNC_PAIRS) == catalogue
+    coded = sorted((d.dag_id, *p) for d in dagbag.dags.values() for p in d.stir_sync_pairs)
+    assert sorted(SYNC_PAIRS) == coded
 
 
 def test_mart_registry_matches_models_md():

@@ -21,7 +21,7 @@ with requests as (
         argMax(l.status, l.updated_at) as status,
         min(l.created_at) as created_at,
         max(l.updated_at) as last_update_at
-    from {{ ref('stg_beat_scrape_request_log') }} as l
+    from {{ ref('stg_beat_scrape_request_log') }} as l /* dedup: argMax/min/max over updated_at per id */
     where l.created_at >= now() - interval 24 hour
     group by l.id
 ),

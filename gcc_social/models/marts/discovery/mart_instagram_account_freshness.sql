@@ -21,7 +21,7 @@ requests as (
         any(created_at) as requested_at,
         argMax(status, updated_at) as request_status,
         argMax(error, updated_at) as request_error
-    from {{ ref('stg_beat_scrape_request_log') }}
+    from {{ ref('stg_beat_scrape_request_log') }} /* dedup: argMax over updated_at per id */
     where flow = 'refresh_profile_by_handle' and handle is not NULL
     group by id
 ),

@@ -22,14 +22,14 @@ weekly as (
     select 'INSTAGRAM' as platform, profile_id as platform_id, week,
            toInt64(argMax(followers, week)) as audience,
            argMax(followers_change, week) as audience_change
-    from {{ ref('mart_insta_account_weekly') }}
+    from {{ ref('mart_insta_account_weekly') }} final
     where week >= toStartOfWeek(now()) - interval 52 week
     group by profile_id, week
     union all
     select 'YOUTUBE' as platform, channel_id as platform_id, week,
            toInt64(argMax(subscribers, week)) as audience,
            argMax(subscribers_change, week) as audience_change
-    from {{ ref('mart_yt_account_weekly') }}
+    from {{ ref('mart_yt_account_weekly') }} final
     where week >= toStartOfWeek(now()) - interval 52 week
     group by channel_id, week
 )

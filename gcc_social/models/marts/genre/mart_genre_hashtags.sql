@@ -18,7 +18,7 @@ with creators as (
 tagged_posts as (
     select p.profile_id as profile_id, c.category as category, p.likes as likes,
            p.comments as comments, p.engagement_rate as engagement_rate, hashtag
-    from {{ ref('mart_instagram_post') }} p
+    from {{ ref('mart_instagram_post') }} p final
     inner join creators c on c.profile_id = p.profile_id
     array join p.hashtags as hashtag
     where p.publish_time >= now() - interval 90 day and hashtag != ''

@@ -11,7 +11,7 @@ with series as (
         toStartOfMonth(date) as month,
         toInt64(argMax(followers, {{ date_then_ts('date', 'created_at') }})) as followers,
         toInt64(argMax(following, {{ date_then_ts('date', 'created_at') }})) as following
-    from {{ ref('stg_beat_instagram_account_time_series') }}
+    from {{ ref('stg_beat_instagram_account_time_series') }} /* dedup: argMax over (date, created_at) per month */
     -- one extra month so the oldest kept month has a previous month-end
     where date >= addMonths(toStartOfMonth(today()), -13)
     group by profile_id, month

@@ -12,7 +12,7 @@ with points as (
         toInt64(argMax(followers, created_at)) as followers,
         CAST(argMax(following, created_at), 'Nullable(Int64)') as following,
         CAST(NULL, 'Nullable(Int64)') as views
-    from {{ ref('stg_beat_instagram_account_time_series') }}
+    from {{ ref('stg_beat_instagram_account_time_series') }} /* dedup: argMax over created_at per (profile_id, date) */
     where date >= today() - 365
     group by profile_id, date
 
@@ -25,7 +25,7 @@ with points as (
         toInt64(argMax(subscribers, created_at)) as followers,
         CAST(NULL, 'Nullable(Int64)') as following,
         CAST(argMax(views, created_at), 'Nullable(Int64)') as views
-    from {{ ref('stg_beat_youtube_channel_time_series') }}
+    from {{ ref('stg_beat_youtube_channel_time_series') }} /* dedup: argMax over created_at per (channel_id, date) */
     where date >= today() - 365
     group by channel_id, date
 )

@@ -17,7 +17,7 @@ channel_types as (
     select channel_id, if(countIf(is_short = 1) * 2 > count(), 'SHORTS', 'LONG_FORM') as profile_type
     from (
         select video_id, any(channel_id) as channel_id, max(is_short) as is_short
-        from {{ ref('stg_beat_youtube_video') }}
+        from {{ ref('stg_beat_youtube_video') }} /* dedup: any/max per video_id */
         group by video_id
     )
     group by channel_id

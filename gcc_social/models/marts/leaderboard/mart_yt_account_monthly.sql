@@ -12,7 +12,7 @@ with series as (
         toStartOfMonth(date) as month,
         toInt64(argMax(subscribers, {{ date_then_ts('date', 'created_at') }})) as subscribers,
         toInt64(argMax(views, {{ date_then_ts('date', 'created_at') }})) as lifetime_views
-    from {{ ref('stg_beat_youtube_channel_time_series') }}
+    from {{ ref('stg_beat_youtube_channel_time_series') }} /* dedup: argMax over (date, created_at) per month */
     -- one extra month so the oldest kept month has a previous month-end
     where date >= addMonths(toStartOfMonth(today()), -13)
     group by channel_id, month

@@ -35,7 +35,7 @@
 {%- endset %}
 with scrapes as (
     select *
-    from {{ ref('stg_beat_instagram_post') }}
+    from {{ ref('stg_beat_instagram_post') }} /* dedup: argMax/max/min/uniqExact over updated_at per shortcode */
     {{ changed_keys('shortcode', ref('stg_beat_instagram_post'), 'updated_at', 'last_scraped_at') }}
 ),
 {%- if is_incremental() %}

@@ -30,7 +30,7 @@ requests as (
         max(updated_at) as request_updated_at,
         argMax(status, updated_at) as request_status,
         argMax(error, updated_at) as request_error
-    from {{ ref('stg_beat_scrape_request_log') }}
+    from {{ ref('stg_beat_scrape_request_log') }} /* dedup: argMax/max over updated_at per id */
     where flow = 'refresh_post_by_shortcode'
       and JSONExtractString(params, 'shortcode') in (select shortcode from collected)
     group by id
@@ -52,7 +52,7 @@ attempts as (
 
 scraped as (
     select shortcode, max(updated_at) as last_scraped_at
-    from {{ ref('stg_beat_instagram_post') }}
+    from {{ ref('stg_beat_instagram_post') }} /* dedup: max(updated_at) per shortcode */
     where shortcode in (select shortcode from collected)
     group by shortcode
 )

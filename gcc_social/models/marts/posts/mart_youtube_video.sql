@@ -30,7 +30,7 @@ with latest as (
         max(updated_at) as last_scraped_at,
         -- distinct scrapes: staging may still hold a re-read copy of a scrape until it merges
         toUInt64(uniqExact(updated_at)) as scrape_count
-    from {{ ref('stg_beat_youtube_video') }}
+    from {{ ref('stg_beat_youtube_video') }} /* dedup: argMax/max/min/uniqExact over updated_at per video */
     {{ changed_keys('video_id', ref('stg_beat_youtube_video'), 'updated_at', 'last_scraped_at') }}
     group by video_id
     settings optimize_aggregation_in_order = 1

@@ -103,12 +103,12 @@ instagram_state as (
         CAST(argMax(s.profile_er, s.updated_at), 'Nullable(Float64)') as profile_er,
         argMax(s.publish_time, s.updated_at) as publish_time,
         max(s.updated_at) as last_scraped_at
-    from {{ ref('stg_beat_instagram_post') }} as s
+    from {{ ref('stg_beat_instagram_post') }} as s /* dedup: argMax/max over updated_at per shortcode */
     where
         s.shortcode in (select shortcode from collected where platform = 'INSTAGRAM')
         or s.shortcode in (
             select p.shortcode
-            from {{ ref('stg_beat_instagram_post') }} as p
+            from {{ ref('stg_beat_instagram_post') }} as p /* dedup: IN (set of shortcodes) */
             inner join creator_tags as ct on ct.platform = 'INSTAGRAM' and p.profile_id = ct.platform_id
             where hasAny(p.hashtags, ct.tags) and toDate(p.publish_time) >= ct.first_start
         )
@@ -131,12 +131,12 @@ youtube_state as (
         CAST(NULL, 'Nullable(Float64)') as profile_er,
         argMax(s.publish_time, s.updated_at) as publish_time,
         max(s.updated_at) as last_scraped_at
-    from {{ ref('stg_beat_youtube_video') }} as s
+    from {{ ref('stg_beat_youtube_video') }} as s /* dedup: argMax/max over updated_at per video */
     where
         s.video_id in (select shortcode from collected where platform = 'YOUTUBE')
         or s.video_id in (
             select v.video_id
-            from {{ ref('stg_beat_youtube_video') }} as v
+            from {{ ref('stg_beat_youtube_video') }} as v /* dedup: IN (set of video ids) */
             inner join creator_tags as ct on ct.platform = 'YOUTUBE' and v.channel_id = ct.platform_id
             where hasAny(v.tags, ct.tags) and toDate(v.publish_time) >= ct.first_start
         )

@@ -38,7 +38,7 @@ instagram as (
         toInt64(COALESCE(max(plays), 0)) as plays,
         CAST(max(reach), 'Nullable(Int64)') as reach,
         max(updated_at) as last_scraped_at
-    from {{ ref('stg_beat_instagram_post') }}
+    from {{ ref('stg_beat_instagram_post') }} /* dedup: max per (shortcode, day) */
     where
         shortcode in (select short_code from collected where platform = 'INSTAGRAM')
         {%- if is_incremental() %}
@@ -47,7 +47,7 @@ instagram as (
                     select
                         shortcode,
                         toDate(updated_at)
-                    from {{ ref('stg_beat_instagram_post') }}
+                    from {{ ref('stg_beat_instagram_post') }} /* dedup: IN (set of keys) */
                     where updated_at > {{ since }}
                 )
                 or shortcode in (
@@ -70,7 +70,7 @@ youtube as (
         toInt64(0) as plays,
         CAST(NULL, 'Nullable(Int64)') as reach,
         max(updated_at) as last_scraped_at
-    from {{ ref('stg_beat_youtube_video') }}
+    from {{ ref('stg_beat_youtube_video') }} /* dedup: max per (video, day) */
     where
         video_id in (select short_code from collected where platform = 'YOUTUBE')
         {%- if is_incremental() %}
@@ -79,7 +79,7 @@ youtube as (
                     select
                         video_id,
                         toDate(updated_at)
-                    from {{ ref('stg_beat_youtube_video') }}
+                    from {{ ref('stg_beat_youtube_video') }} /* dedup: IN (set of keys) */
                     where updated_at > {{ since }}
                 )
                 or video_id in (

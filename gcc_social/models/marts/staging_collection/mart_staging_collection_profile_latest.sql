@@ -45,7 +45,7 @@ instagram_posts as (
         argMax(COALESCE(s.views, s.plays), s.updated_at) as views,
         argMax(s.profile_er, s.updated_at) as profile_er,
         max(s.updated_at) as last_scraped_at
-    from {{ ref('stg_beat_instagram_post') }} as s
+    from {{ ref('stg_beat_instagram_post') }} as s /* dedup: argMax/max over updated_at per post */
     where
         s.profile_id in (select platform_id from wanted where platform = 'INSTAGRAM')
         and s.publish_time >= now() - interval 90 day
@@ -97,7 +97,7 @@ youtube_videos as (
         argMax(s.views, s.updated_at) as views,
         argMax(s.likes, s.updated_at) as likes,
         argMax(s.comments, s.updated_at) as comments
-    from {{ ref('stg_beat_youtube_video') }} as s
+    from {{ ref('stg_beat_youtube_video') }} as s /* dedup: argMax/max over updated_at per video */
     where
         s.channel_id in (select platform_id from wanted where platform = 'YOUTUBE')
         and s.publish_time >= now() - interval 90 day

@@ -12,7 +12,7 @@ select
     CAST(argMax(profile_er, updated_at), 'Nullable(Float64)') as profile_er,
     max(updated_at) as last_scraped_at,
     toUInt64(uniqExact(updated_at)) as scrape_count
-from {{ ref('stg_beat_instagram_post') }}
+from {{ ref('stg_beat_instagram_post') }} /* dedup: argMax/max/uniqExact over updated_at per shortcode */
 where
     shortcode in (
         select short_code from {{ ref('mart_staging_collection_post_items') }} where platform = 'INSTAGRAM'

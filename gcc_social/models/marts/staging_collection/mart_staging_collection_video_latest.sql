@@ -20,7 +20,7 @@ with videos as (
         min(updated_at) as first_scraped_at,
         max(updated_at) as last_scraped_at,
         toUInt64(uniqExact(updated_at)) as scrape_count
-    from {{ ref('stg_beat_youtube_video') }}
+    from {{ ref('stg_beat_youtube_video') }} /* dedup: argMax/max/uniqExact over updated_at per video */
     where
         video_id in (
             select short_code from {{ ref('mart_staging_collection_post_items') }} where platform = 'YOUTUBE'
