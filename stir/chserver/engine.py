@@ -52,8 +52,10 @@ class DataDirLock:
 
 
 class Engine:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, max_memory_usage: int = 0):
         self.data_dir = Path(data_dir).resolve()
+        # default per-query memory cap (bytes, 0 = none); a request's own setting wins
+        self.max_memory_usage = max_memory_usage
         self.lock = DataDirLock(self.data_dir)
         self._anchor = None  # keeps the engine alive between requests
         self.version = ""
@@ -75,6 +77,8 @@ class Engine:
             raise
 
     def connect(self):
+        if self.max_memory_usage:
+            return chdb.connect(f"file:{self.data_dir}?max_memory_usage={int(self.max_memory_usage)}")
         return chdb.connect(f"file:{self.data_dir}")
 
     def close(self) -> None:

@@ -29,13 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="engine data directory, owned exclusively (default $STIR_HOME/clickhouse)")
     parser.add_argument("--keep-alive-timeout", type=float, default=300.0,
                         help="seconds an idle keep-alive connection stays open")
+    parser.add_argument("--max-memory-usage", type=int,
+                        default=int(os.environ.get("STIR_CH_MAX_MEMORY_USAGE", "0") or 0),
+                        help="default per-query memory cap in bytes, 0 = none (default $STIR_CH_MAX_MEMORY_USAGE "
+                             "or 0); a query over it fails with MEMORY_LIMIT_EXCEEDED, the server stays up")
     parser.add_argument("--log-level", default=os.environ.get("STIR_CH_LOG_LEVEL", "INFO"))
 
 
 def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    engine = Engine(args.data_dir or stir_home() / "clickhouse")
+    engine = Engine(args.data_dir or stir_home() / "clickhouse", max_memory_usage=args.max_memory_usage)
     try:
         engine.lock.acquire()
     except DataDirBusy as exc:

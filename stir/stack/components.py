@@ -16,6 +16,11 @@ from stir.stack.envvars import pg_dsn, process_env, ssh_session_env
 from stir.stack.layout import COMPONENT_NAMES, Layout, airflow_database, os_user
 from stir.stack.ssh_keys import ensure_keys
 
+# The embedded server's default per-query memory cap (bytes): a runaway query fails alone
+# instead of taking the server (and Airflow, PostgreSQL) down; the dbt profile sets the
+# same cap per query. 3 GB keeps two concurrent dbt threads within the 8 GB server budget.
+CH_MAX_MEMORY_USAGE = "3000000000"
+
 
 def _none(_: Layout) -> None:
     return None
@@ -88,7 +93,8 @@ def all_components() -> tuple[Component, ...]:
         Component(
             "clickhouse", ports.clickhouse_http,
             argv=lambda lay: _py("stir.chserver", "--host", host, "--port", str(ports.clickhouse_http),
-                                 "--data-dir", str(lay.clickhouse_data)),
+                                 "--data-dir", str(lay.clickhouse_data),
+                                 "--max-memory-usage", os.environ.get("STIR_CH_MAX_MEMORY_USAGE", CH_MAX_MEMORY_USAGE)),
             healthy=lambda: clickhouse.ping(host, ports.clickhouse_http),
             bootstrap=_clickhouse_bootstrap,
             start_timeout=120.0,
