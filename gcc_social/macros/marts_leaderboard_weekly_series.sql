@@ -30,6 +30,8 @@ snapshots as (
     {%- if is_incremental() %}
     where {{ key }} in (select {{ key }} from changed)
     {%- endif %}
+    {#- a first build goes a slice of entities at a time (partition_batches.sql) -#}
+    {{ batch_where('hash', key, source) }}
     group by {{ key }}, week
 ),
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import accumulate
 
 from stir.generate import vocab
@@ -57,6 +57,23 @@ class World:
     @property
     def span(self) -> int:
         return self.days * 86400
+
+    def publish_month_filters(self, column: str) -> list[str]:
+        """Conditions splitting publish times (within the --days span before the anchor)
+        by calendar month, open-ended at both ends so every row matches exactly one."""
+        start = (self.anchor - timedelta(days=self.days)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        bounds = []
+        month = start
+        while True:
+            month = (month + timedelta(days=32)).replace(day=1)
+            if month > self.anchor:
+                break
+            bounds.append(f"toDateTime({lit(month.strftime('%Y-%m-%d %H:%M:%S'))}, 'UTC')")
+        if not bounds:
+            return ["1"]
+        return ([f"{column} < {bounds[0]}"]
+                + [f"{column} >= {lo} AND {column} < {hi}" for lo, hi in zip(bounds, bounds[1:], strict=False)]
+                + [f"{column} >= {bounds[-1]}"])
 
     def ago(self, seconds_sql: str) -> str:
         return f"({self.A} - toIntervalSecond({seconds_sql}))"

@@ -16,6 +16,11 @@ from stir.stack.envvars import pg_dsn, process_env, ssh_session_env
 from stir.stack.layout import COMPONENT_NAMES, Layout, airflow_database, os_user
 from stir.stack.ssh_keys import ensure_keys
 
+# The embedded server's default per-query memory cap (bytes): a runaway query fails alone
+# instead of taking the server (and Airflow, PostgreSQL) down; the dbt profile sets the
+# same cap per query. 3 GB keeps two concurrent dbt threads within the 8 GB server budget.
+CH_MAX_MEMORY_USAGE = "3000000000"
+
 
 def _none(_: Layout) -> None:
     return None
@@ -80,10 +85,9 @@ def _postgres_bootstrap(_: Layout) -> str:
 
 def _ch_limits() -> list[str]:
     """Per-query limits on by default in the stack (a runaway query fails instead of taking
-    the machine): half the RAM and an hour, unless STIR_CH_MAX_MEMORY_USAGE /
+    the machine): CH_MAX_MEMORY_USAGE and an hour, unless STIR_CH_MAX_MEMORY_USAGE /
     STIR_CH_MAX_EXECUTION_TIME say otherwise (0 = none)."""
-    half_ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    return ["--max-memory-usage", os.environ.get("STIR_CH_MAX_MEMORY_USAGE", str(half_ram)),
+    return ["--max-memory-usage", os.environ.get("STIR_CH_MAX_MEMORY_USAGE", CH_MAX_MEMORY_USAGE),
             "--max-execution-time", os.environ.get("STIR_CH_MAX_EXECUTION_TIME", "3600")]
 
 

@@ -23,6 +23,9 @@ with window_rows as (
     select *
     from {{ source('beat', 'instagram_post') }}
     {{ incremental_lookback('updated_at') }}
+    {#- a first build goes month by month of publish_time (macros/partition_batches.sql):
+        every scrape of a post shares it, so each (shortcode, updated_at) is in one batch -#}
+    {{ batch_where('month', 'publish_time', source('beat', 'instagram_post')) }}
 ),
 
 scrapes as (

@@ -15,6 +15,7 @@ with scrapes as (
     select *
     from {{ source('beat', 'youtube_video') }}
     {{ incremental_lookback('updated_at') }}
+    {{ batch_where('month', 'publish_time', source('beat', 'youtube_video')) }}
     order by video_id, updated_at, id desc
     limit 1 by video_id, updated_at
 )

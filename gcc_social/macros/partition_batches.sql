@@ -1,0 +1,108 @@
+{#- Partition-wise first builds and full refreshes, in the spirit of dbt's microbatch.
+
+    A first build (or a full refresh) of the largest models at 1M creators needs the
+    whole history in one query: the staging dedup's key set or the marts' per-post
+    aggregation states outgrow any sane per-query memory limit. A model marks where a
+    batch predicate goes with batch_where() / batch_slot(); the slot renders as the
+    no-op `1 = 1` plus a comment naming how to split (so compiled SQL stays valid and an
+    incremental run, which never goes through create_table_as, is unchanged). The
+    create_table_as override below creates the table empty, then inserts the model's
+    SELECT once per batch, each with the slot replaced by that batch's predicate:
+
+      month  consecutive months of `column` (a DateTime/Date the source is partitioned
+             by, so each batch reads only its partitions), grouped so a batch holds at
+             most var('stir_batch_rows') source rows; every row falls in exactly one
+             batch (the first and last are open-ended)
+      hash   cityHash64(column) % n = i, n = ceil(source rows / stir_batch_rows): every
+             key (a post, a profile) lands whole in one batch, so per-key dedup,
+             aggregation and window functions give the same rows as a one-shot build
+
+    Inserts go into the intermediate table before dbt swaps it in, so a full refresh
+    never exposes a half-built table. Below stir_batch_rows (every test and the 100k
+    bench) there is a single batch: the plain one-shot build. var('stir_batched_builds',
+    true) = false turns batching off. -#}
+
+{% macro batch_slot(kind, column, relation) -%}
+1 = 1 /* stir_batch:{{ kind }}:{{ column }}:{{ relation }} */
+{%- endmacro %}
+
+{#- `where <slot>` on a first build / full refresh, nothing on an incremental run (so it
+    never meets incremental_lookback's own `where`). -#}
+{% macro batch_where(kind, column, relation) -%}
+{%- if not is_incremental() %}
+where {{ batch_slot(kind, column, relation) }}
+{%- endif %}
+{%- endmacro %}
+
+{#- One SELECT per batch (the slot replaced by its predicate); [sql] when not batched. -#}
+{% macro stir_batched_selects(sql) -%}
+{%- set slots = modules.re.findall('1 = 1 /\\* stir_batch:(\\w+):(\\w+):([^*]+?) \\*/', sql) -%}
+{%- if not slots or not var('stir_batched_builds', true) or not execute -%}
+    {{ return([sql]) }}
+{%- endif -%}
+{%- set per_batch = var('stir_batch_rows', 10000000) | int -%}
+{%- set kinds = slots | map(attribute=0) | unique | list -%}
+{%- if kinds | length > 1 or (kinds[0] == 'month' and slots | length > 1) -%}
+    {{ exceptions.raise_compiler_error("batched build: use one month slot, or hash slots only") }}
+{%- endif -%}
+{%- set ns = namespace(n=1, preds=[]) -%}
+{%- if kinds[0] == 'hash' -%}
+    {%- for slot in slots -%}
+        {%- set rows = run_query('select count() from ' ~ slot[2]).columns[0].values()[0] | int -%}
+        {%- set ns.n = [ns.n, ((rows + per_batch - 1) // per_batch)] | max -%}
+    {%- endfor -%}
+    {%- for i in range(ns.n) -%}
+        {%- set ns.preds = ns.preds + [{'i': i}] -%}
+    {%- endfor -%}
+{%- else -%}
+    {%- set col = slots[0][1] -%}
+    {%- set months = run_query('select toString(toStartOfMonth(' ~ col ~ ')) as m, count() from ' ~ slots[0][2]
+                               ~ ' group by m order by m').rows -%}
+    {%- set bounds = namespace(starts=[], acc=0) -%}
+    {%- for m in months -%}
+        {%- if loop.first or bounds.acc + (m[1] | int) > per_batch -%}
+            {%- set bounds.starts = bounds.starts + [m[0]] -%}
+            {%- set bounds.acc = 0 -%}
+        {%- endif -%}
+        {%- set bounds.acc = bounds.acc + (m[1] | int) -%}
+    {%- endfor -%}
+    {%- set ns.n = [bounds.starts | length, 1] | max -%}
+    {%- for i in range(ns.n) -%}
+        {%- set lo = col ~ " >= toDate('" ~ bounds.starts[i] ~ "')" if i > 0 else none -%}
+        {%- set hi = col ~ " < toDate('" ~ bounds.starts[i + 1] ~ "')" if i + 1 < ns.n else none -%}
+        {%- set ns.preds = ns.preds + [{'i': i, 'sql': [lo, hi] | reject('none') | join(' and ') or '1 = 1'}] -%}
+    {%- endfor -%}
+{%- endif -%}
+{%- if ns.n <= 1 -%}
+    {{ return([sql]) }}
+{%- endif -%}
+{%- set out = [] -%}
+{%- for p in ns.preds -%}
+    {%- set text = namespace(sql=sql) -%}
+    {%- for slot in slots -%}
+        {%- set marker = '1 = 1 /* stir_batch:' ~ slot[0] ~ ':' ~ slot[1] ~ ':' ~ slot[2] ~ ' */' -%}
+        {%- set pred = p['sql'] if kinds[0] == 'month'
+                       else 'cityHash64(' ~ slot[1] ~ ') % ' ~ ns.n ~ ' = ' ~ p['i'] -%}
+        {%- set text.sql = text.sql.replace(marker, pred ~ ' /* stir_batch ' ~ (p['i'] + 1) ~ ' of ' ~ ns.n ~ ' */') -%}
+    {%- endfor -%}
+    {%- do out.append(text.sql) -%}
+{%- endfor -%}
+{{ log('batched build of ' ~ this ~ ': ' ~ ns.n ~ ' ' ~ kinds[0] ~ ' batches', info=True) }}
+{{ return(out) }}
+{%- endmacro %}
+
+{#- dbt-clickhouse's create_table_as (create empty, then insert the SELECT), inserting
+    batch by batch when the SQL carries a batch slot. -#}
+{% macro clickhouse__create_table_as(temporary, relation, sql) -%}
+    {% set has_contract = config.get('contract').enforced %}
+    {{ clickhouse__create_empty_table(temporary, relation, sql, has_contract) }}
+    {%- if not temporary %}
+        {%- set selects = stir_batched_selects(sql) %}
+        {%- for batch_sql in selects[:-1] %}
+            {% call statement('stir_batch_' ~ loop.index) %}
+                {{ clickhouse__insert_into(relation, batch_sql, has_contract) }}
+            {% endcall %}
+        {%- endfor %}
+        {{ clickhouse__insert_into(relation, selects[-1], has_contract) }}
+    {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,97 @@
+"""Memory-bounded builds (issue 11), at small scale.
+
+- The dbt profile caps every query's memory (STIR_CH_MAX_MEMORY_USAGE): a model that
+  outgrows the cap fails with MEMORY_LIMIT_EXCEEDED naming itself, and the server stays
+  up for the next model.
+- A partition-wise first build (macros/partition_batches.sql: month batches for the
+  staging of posts and videos, hash batches for the marts) leaves exactly the rows of a
+  one-shot build: same count and content hash (read with FINAL where the engine folds
+  duplicates), and both full refreshes (batched over unbatched) agree too.
+
+One fresh server; a generated world of 600 creators with stir_batch_rows small enough
+that every batched model splits into several batches.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from stir.generate.generator import generate
+from stir.generate.testing import make_dbt_runner
+from stir.generate.world import World
+
+CREATORS = 600
+ANCHOR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+BATCHED = ("stg_beat_instagram_post", "stg_beat_youtube_video", "mart_instagram_post",
+           "mart_time_series", "mart_insta_account_weekly")
+SELECT = "+" + " +".join(BATCHED)
+SMALL_BATCHES = json.dumps({"stir_batch_rows": 4000})
+UNBATCHED = json.dumps({"stir_batched_builds": False})
+
+
+@pytest.fixture(scope="module")
+def ch_server():
+    from stir.chserver.testing import running_server
+
+    with running_server() as server:
+        yield server
+
+
+def contents(ch) -> dict[str, tuple[int, int]]:
+    """(rows, order-independent hash of every row) per batched model, as readers see it."""
+    out = {}
+    for name in BATCHED:
+        engine = ch.command(f"select engine from system.tables where database = 'dbt' and name = '{name}'")
+        final = " final" if "Replacing" in str(engine) else ""
+        rows, digest = ch.query(f"select count(), sum(cityHash64(toString(tuple(*)))) from dbt.{name}{final}").result_rows[0]
+        out[name] = (int(rows), int(digest))
+    return out
+
+
+@pytest.fixture(scope="module")
+def builds(ch, dbt):
+    for _ in generate(ch, World(seed=11, anchor=ANCHOR, creators=CREATORS)):
+        pass
+    batched = dbt("run", "--select", SELECT, "--vars", SMALL_BATCHES)
+    first = contents(ch)
+    dbt("run", "--select", SELECT, "--full-refresh", "--vars", UNBATCHED)
+    one_shot = contents(ch)
+    refreshed = dbt("run", "--select", SELECT, "--full-refresh", "--vars", SMALL_BATCHES)
+    return {"batched": first, "one_shot": one_shot, "refreshed": contents(ch),
+            "logs": batched.stdout + refreshed.stdout}
+
+
+def test_every_batched_model_really_splits(builds):
+    for name in BATCHED:
+        assert f"batched build of `dbt`.`{name}" in builds["logs"], name
+    assert "month batches" in builds["logs"] and "hash batches" in builds["logs"]
+
+
+def test_batched_first_build_equals_one_shot_build(builds):
+    assert all(rows > 0 for rows, _ in builds["one_shot"].values()), builds["one_shot"]
+    assert builds["batched"] == builds["one_shot"]
+
+
+def test_batched_full_refresh_equals_one_shot_build(builds):
+    assert builds["refreshed"] == builds["one_shot"]
+
+
+def test_incremental_run_after_batched_build_is_unbatched(builds, dbt):
+    proc = dbt("run", "--select", "stg_beat_instagram_post", "--vars", SMALL_BATCHES)
+    assert "batched build" not in proc.stdout
+
+
+def test_model_over_the_memory_cap_fails_naming_itself(builds, ch, ch_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("STIR_CH_MAX_MEMORY_USAGE", str(10 * 1024 * 1024))
+    monkeypatch.setenv("STIR_CH_EXTERNAL_BYTES", "0")
+    capped = make_dbt_runner(ch_server, tmp_path)
+    proc = capped("run", "--select", "mart_instagram_post", "--full-refresh",
+               "--vars", UNBATCHED, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "mart_instagram_post" in out and "MEMORY_LIMIT_EXCEEDED" in out, out[-3000:]
+    # the server survived and the previous table is still served
+    assert contents(ch)["mart_instagram_post"] == builds["refreshed"]["mart_instagram_post"]
