@@ -77,9 +77,15 @@ def test_read_rule_cases(sql, ok):
     assert (dedup_rule.read_violations(sql, {"mart_x"}) == []) is ok
 
 
+# Generated model -> table names for Asset URIs: data, not SQL that reads the tables.
+NOT_SQL = {"stir/airflow/tier_models.py"}
+
+
 def test_python_task_sql_reads_replacing_merge_trees_dedup_safe(rmt):
     found = {}
     for path in sorted((REPO_ROOT / "stir").rglob("*.py")) + sorted((REPO_ROOT / "dags").rglob("*.py")):
+        if str(path.relative_to(REPO_ROOT)) in NOT_SQL:
+            continue
         bad = dedup_rule.read_violations(path.read_text(encoding="utf-8"), rmt)
         if bad:
             found[str(path.relative_to(REPO_ROOT))] = bad
