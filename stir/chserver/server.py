@@ -14,11 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, queryids, querylog, request, safety, streaming
+from . import codecs, external, native, queryids, querylog, request, safety, streaming
 from .auth import User, credentials
 from .body import Body
 from .engine import Engine
-from .errors import NOT_IMPLEMENTED, READONLY, SYNTAX_ERROR, UNKNOWN_EXCEPTION, ServerError, from_engine
+from .errors import READONLY, SYNTAX_ERROR, TOO_LARGE_REQUEST, UNKNOWN_EXCEPTION, ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_insert, run_query, set_values
 from .options import Options
 from .scope import finish_session, prepare_fresh, prepare_session
@@ -38,6 +38,7 @@ _CONTENT_TYPES = {
 _OK_PATHS = ("/ping", "/replicas_status")
 _QUERY_PATHS = ("/", "/query")
 _STREAM_KINDS = frozenset({"SELECT", "WITH", "("})  # what the engine can stream
+_EXTERNAL_SUFFIXES = ("_structure", "_types", "_format")
 _FLUSH_LOGS = re.compile(r"\s*SYSTEM\s+FLUSH\s+LOGS\s*;?\s*$", re.I)
 
 
@@ -206,18 +207,25 @@ class Handler(BaseHTTPRequestHandler):
                       "database": spec.database or "default", "started": time.time()}
 
     def _execute(self, method: str, spec: request.RequestSpec, body: Body, user: User, query_id: str) -> Outcome:
-        for name in ("compress", "decompress"):
-            if request.flag(spec.transport.get(name)):
-                raise ServerError(NOT_IMPLEMENTED, f"{name}=1 (ClickHouse-native block compression over HTTP) is not "
-                                                   "supported by this server; use Content-Encoding / Accept-Encoding")
         opts = self.server.options
         chunks = codecs.decode_stream(self.headers.get("Content-Encoding"), body, opts.max_body_size)
+        if request.flag(spec.transport.get("decompress")):
+            verify = not request.flag(spec.transport.get("http_native_compression_disable_checksumming_on_decompress"))
+            chunks = codecs.capped(native.decode_stream(chunks, verify), opts.max_body_size)
         limit = _int(spec.settings.get("max_query_size"), opts.max_query_size)
+        tables: list = []
         if request.is_multipart(self.headers):
-            form, rest = safety.read_query(chunks, limit)
+            form, rest = safety.read_query(chunks, opts.max_form_size)
             if next(rest, None) is not None:
-                raise safety.too_long(limit)
+                raise ServerError(TOO_LARGE_REQUEST, f"multipart/form-data body exceeds {opts.max_form_size} bytes")
             request.apply_multipart(spec, self.headers["Content-Type"], form)
+            # `<name>_structure` & co. may come in the URL (where they would read as settings) or the form
+            fields = {**{k: v for k, v in spec.settings.items() if k.endswith(_EXTERNAL_SUFFIXES)},
+                      **spec.form_fields}
+            tables = external.collect(spec.files, fields)
+            for key in [k for k in spec.settings if k.endswith(_EXTERNAL_SUFFIXES)]:
+                if any(key == f"{t.name}{sfx}" for t in tables for sfx in _EXTERNAL_SUFFIXES):
+                    del spec.settings[key]
             chunks = iter(())
         qp = spec.query_param
         if len(qp) > limit:
@@ -274,10 +282,19 @@ class Handler(BaseHTTPRequestHandler):
             sql = queryids.mark(sql, query_id)
         params = spec.query_params
         running = self.server.running
+
+        def work(conn):
+            if not tables:
+                return self._select(conn, sql, stmt, spec, query_id, params)
+            external.load(conn, tables)
+            try:
+                return self._select(conn, sql, stmt, spec, query_id, params)
+            finally:
+                external.drop(conn, tables)
+
         running.start(query_id, self.connection)
         try:
-            return self._on_connection(
-                method, spec, user, lambda conn: self._select(conn, sql, stmt, spec, query_id, params), stmt.kind)
+            return self._on_connection(method, spec, user, work, stmt.kind)
         finally:
             running.finish(query_id, self.connection)
 
@@ -346,21 +363,29 @@ class Handler(BaseHTTPRequestHandler):
         headers["X-ClickHouse-Format"] = fmt
         headers["X-ClickHouse-Exception-Tag"] = tag
         headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in stats.items()}, separators=(",", ":"))
+        self._progress_header(spec, headers, stats)
         enc = self._response_encoder(spec)
         if enc is not None:
             headers["Content-Encoding"] = self._out_encoding = enc.encoding
         headers["Transfer-Encoding"] = "chunked"
         outcome = Outcome(b"", fmt, sent=True)
-        pack = enc.compress if enc is not None else (lambda b: b)
+        http_pack = enc.compress if enc is not None else (lambda b: b)
+        blocks_enc = native.Encoder() if request.flag(spec.transport.get("compress")) else None
+        pack = (lambda b: http_pack(blocks_enc.compress(b))) if blocks_enc is not None else http_pack
         try:
             self.wfile.write(self._head(200, headers, None) + b"".join(streaming.chunk(pack(b)) for b in held))
+            error_block = b""
             try:
                 for block in blocks:
                     self.wfile.write(streaming.chunk(pack(block)))
             except ServerError as err:
                 outcome.error = f"{err.code}:{err.name}"
                 self.close_connection = True
-                self.wfile.write(streaming.chunk(pack(streaming.exception_block(tag, err.body()))))
+                error_block = streaming.exception_block(tag, err.body())
+            if blocks_enc is not None:
+                self.wfile.write(streaming.chunk(http_pack(blocks_enc.finish())))
+            if error_block:
+                self.wfile.write(streaming.chunk(http_pack(error_block)))
             self.wfile.write(streaming.chunk(enc.finish() if enc is not None else b"") + streaming.LAST_CHUNK)
         except OSError:
             self.close_connection = True  # the client went away: stop the query
@@ -369,6 +394,16 @@ class Handler(BaseHTTPRequestHandler):
         outcome.summary = self._summary(stats, started, stats["result_bytes"], fmt, b"")
         outcome.summary["result_rows"] = stats["result_rows"]
         return outcome
+
+    @staticmethod
+    def _progress_header(spec, headers: dict[str, str], stats: dict) -> None:
+        """send_progress_in_http_headers=1: the progress known when headers go out (the
+        whole query for buffered results, the first megabyte for streamed ones)."""
+        if request.flag(spec.transport.get("send_progress_in_http_headers")):
+            progress = {k: str(stats.get(k, 0)) for k in ("read_rows", "read_bytes", "written_rows", "written_bytes",
+                                                          "total_rows_to_read", "result_rows", "result_bytes",
+                                                          "elapsed_ns")}
+            headers["X-ClickHouse-Progress"] = json.dumps(progress, separators=(",", ":"))
 
     def _response_encoder(self, spec):
         wanted = spec.transport.get("enable_http_compression")
@@ -401,10 +436,12 @@ class Handler(BaseHTTPRequestHandler):
                                           close_after=request.flag(spec.transport.get("close_session"))) as s:
                 prepare_session(s.conn, s.state, settings, spec.database, kind)
                 self._started()
+                self._timezone = self._timezone or s.state.timezone
                 try:
                     return work(s.conn)
                 finally:
                     finish_session(s.conn, s.state, kind)
+                    self._timezone = spec.settings.get("session_timezone") or s.state.timezone
         if readonly not in ("0", ""):
             settings["readonly"] = readonly
         conn = self.server.engine.connect()
@@ -438,6 +475,9 @@ class Handler(BaseHTTPRequestHandler):
         headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in outcome.summary.items()},
                                                      separators=(",", ":"))
         payload = outcome.body
+        if request.flag(spec.transport.get("compress")):
+            payload = native.compress(payload)
+        self._progress_header(spec, headers, outcome.summary)
         wanted = spec.transport.get("enable_http_compression")
         if request.flag(wanted) if wanted is not None else self.server.engine.http_compression_default:
             encoding = codecs.choose_response_encoding(self.headers.get("Accept-Encoding"))
