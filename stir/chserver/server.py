@@ -266,7 +266,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             self.server.query_log.flush()
             return Outcome()
         safety.check_admin(stmt.kind, user.admin)
-        sql = queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind)
+        sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind), user.name)
         if stmt.insert_format == "Values":
             values = analyse(sql)  # offsets after the rewrite
             sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""))

@@ -23,7 +23,7 @@ def _basic(user: str, password: str) -> dict[str, str]:
 
 
 def test_every_credential_channel(strict):
-    assert request(strict, "SELECT currentUser()", headers=_basic("app", USER_PW))[0] == 200
+    assert request(strict, "SELECT currentUser(), user()", headers=_basic("app", USER_PW))[2] == b"app\tapp\n"
     assert request(strict, "SELECT 1", headers={"X-ClickHouse-User": "app", "X-ClickHouse-Key": USER_PW})[2] == b"1\n"
     assert request(strict, "SELECT 1", params={"user": "app", "password": USER_PW})[2] == b"1\n"
 
