@@ -239,7 +239,8 @@ class Handler(Responder, BaseHTTPRequestHandler):
         else:
             raw, more = safety.read_query(chunks, limit)
             stmt = analyse(raw[:limit].decode("latin-1"))
-            if stmt.is_insert_with_data and stmt.insert_format != "Values":
+            # VALUES data past max_query_size streams too (ClickHouse parses it as data, not query text)
+            if stmt.is_insert_with_data and (stmt.insert_format != "Values" or len(raw) > limit):
                 prefix = raw[: len(stmt.insert_prefix)].decode("utf-8", errors="replace")
                 data = chain([raw[stmt.data_offset:]], more)
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
