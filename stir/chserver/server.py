@@ -164,7 +164,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             if not outcome.sent:
                 self._send_outcome(spec, query_id, outcome)
             self._log_query("ExceptionWhileProcessing" if outcome.error else "QueryFinish", outcome.summary,
-                            (0, outcome.error) if outcome.error else None)
+                            (_code(outcome.error), outcome.error) if outcome.error else None)
         except ServerError as err:
             status, code = err.http_status, f"{err.code}:{err.name}"
             self._log_error(err)
@@ -335,3 +335,8 @@ class Handler(Responder, BaseHTTPRequestHandler):
 
 def _int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() else default
+
+
+def _code(error: str) -> int:
+    head = error.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
