@@ -79,8 +79,12 @@ _DECODERS: dict[str, Callable[[], _Framed]] = {
 def decode_stream(encoding: str | None, chunks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
     """Decoded body chunks; more than `limit` decoded bytes is refused as soon as it is
     seen (checked while streaming, never after buffering)."""
+    return capped(_decode(encoding, chunks), limit)
+
+
+def capped(chunks: Iterable[bytes], limit: int | None) -> Iterator[bytes]:
     total = 0
-    for out in _decode(encoding, chunks):
+    for out in chunks:
         total += len(out)
         if limit is not None and total > limit:
             raise ServerError(TOO_LARGE_REQUEST, f"Decompressed request body exceeds {limit} bytes "

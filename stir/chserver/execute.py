@@ -73,6 +73,10 @@ def current_database(conn) -> str:
     return _run(conn, "SELECT currentDatabase()").bytes().decode().strip()
 
 
+def current_timezone(conn) -> str:
+    return _run(conn, "SELECT timezone()").bytes().decode().strip()
+
+
 def use_database(conn, database: str) -> None:
     _run(conn, f"USE `{database.replace('`', '``')}`")
 

@@ -17,4 +17,5 @@ class Options:
     max_body_size: int = 16 << 30  # decompressed request body (INSERT data), checked while streaming
     # Applied to every engine connection unless a request sets them (0 = unlimited).
     default_settings: dict[str, str] = field(default_factory=dict)
+    max_form_size: int = 256 << 20  # multipart/form-data bodies (external data) are held in memory
     query_log_ttl_days: int = 7  # system.query_log retention

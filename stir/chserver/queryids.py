@@ -82,6 +82,25 @@ def rewrite(sql: str, kind: str) -> str:
     return sql
 
 
+_USER_FUNCS = {"currentuser", "user", "current_user", "sessionuser", "authenticateduser"}
+
+
+def with_user(sql: str, user: str) -> str:
+    """`currentUser()` and its aliases answer the authenticated user, not the engine's."""
+    lowered = sql.lower()
+    if "user" not in lowered:
+        return sql
+    toks = _tokens(sql)
+    edits = []
+    for i in range(len(toks) - 2):
+        a, b, c = toks[i], toks[i + 1], toks[i + 2]
+        if a.kind == "word" and a.text.lower() in _USER_FUNCS and b.text == "(" and c.text == ")":
+            edits.append((a.start, c.end))
+    for start, end in reversed(edits):
+        sql = sql[:start] + sql_literal(user) + sql[end:]
+    return sql
+
+
 class Running:
     """Ids of running queries, and one thread watching their clients' sockets."""
 

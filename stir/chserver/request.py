@@ -38,6 +38,8 @@ class RequestSpec:
     query_params: dict[str, str] = field(default_factory=dict)
     transport: dict[str, str] = field(default_factory=dict)
     form_body: bool = False  # multipart: the body was a form, not SQL/data
+    files: dict[str, bytes] = field(default_factory=dict)  # multipart files: external tables
+    form_fields: dict[str, str] = field(default_factory=dict)  # other multipart fields
 
     @property
     def query_id(self) -> str:
@@ -56,8 +58,20 @@ class RequestSpec:
         return self.transport.get("session_id") or None
 
 
+def param_value(raw: bytes) -> str:
+    """A query parameter's bytes as text the engine turns back into the same bytes:
+    ClickHouse reads parameter values as escaped strings, so bytes that are not UTF-8
+    (Parquet, any binary) become `\\xNN` escapes instead of being mangled."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join(chr(b) if b < 0x80 else f"\\x{b:02x}" for b in raw)
+
+
 def _add(spec: RequestSpec, name: str, value: str) -> None:
     if name.startswith("param_"):
+        if any("\udc80" <= c <= "\udcff" for c in value):
+            value = param_value(value.encode("utf-8", "surrogateescape"))
         spec.query_params[name[len("param_"):]] = value
     elif name in TRANSPORT_PARAMS:
         if name == "query":
@@ -71,10 +85,12 @@ def _add(spec: RequestSpec, name: str, value: str) -> None:
 def parse(method: str, query_string: str, headers) -> RequestSpec:
     spec = RequestSpec(method=method)
     try:
-        pairs = parse_qsl(query_string, keep_blank_values=True, strict_parsing=False, errors="strict")
-    except (UnicodeDecodeError, ValueError) as exc:
+        pairs = parse_qsl(query_string, keep_blank_values=True, strict_parsing=False, errors="surrogateescape")
+    except ValueError as exc:
         raise ServerError(BAD_ARGUMENTS, f"Cannot parse URL parameters: {exc}") from None
     for name, value in pairs:
+        if not name.startswith("param_") and any("\udc80" <= c <= "\udcff" for c in name + value):
+            raise ServerError(BAD_ARGUMENTS, f"Cannot parse URL parameter {name[:64]!r}: not UTF-8")
         _add(spec, name, value)
     # Header equivalents a real server honours; URL parameters win.
     for header, name in (("X-ClickHouse-Database", "database"), ("X-ClickHouse-Format", "default_format"),
@@ -103,10 +119,15 @@ def apply_multipart(spec: RequestSpec, content_type: str, body: bytes) -> None:
             continue
         payload = part.get_payload(decode=True) or b""
         if part.get_filename() is not None and name != "query" and not name.startswith("param_"):
-            raise ServerError(BAD_ARGUMENTS,
-                              f"External table '{name}' in multipart request is not supported by this server")
+            spec.files[name] = payload
+            continue
+        if name.startswith("param_"):
+            _add(spec, name, param_value(payload))
+            continue
         value = payload.decode("utf-8", errors="replace")
         if name == "query":
             spec.query_param = f"{spec.query_param}\n{value}" if spec.query_param else value
+        elif name.endswith(("_structure", "_types", "_format")):
+            spec.form_fields[name] = value
         else:
             _add(spec, name, value)

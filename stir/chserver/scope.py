@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .execute import current_database, set_values, snapshot_settings, use_database
+from .execute import current_database, current_timezone, set_values, snapshot_settings, use_database
 
 
 @dataclass
@@ -20,6 +20,7 @@ class SessionState:
     applied: dict[str, str] = field(default_factory=dict)  # request overrides in effect right now
     database: str = "default"  # the session's own current database (changed only by USE)
     current_database: str = "default"  # what is in effect on the connection right now
+    timezone: str | None = None  # the session's session_timezone after a SET changed it
 
 
 def prepare_fresh(conn, settings: dict[str, str], database: str | None) -> None:
@@ -55,5 +56,6 @@ def finish_session(conn, state: SessionState, kind: str) -> None:
     if kind == "SET":
         state.baseline.clear()
         state.applied.clear()
+        state.timezone = current_timezone(conn)
     elif kind == "USE":
         state.database = state.current_database = current_database(conn)

@@ -1,10 +1,10 @@
 """ClickHouse's HTTP interface in front of the embedded engine: one thread per client
-connection, HTTP/1.1 keep-alive, fully buffered results so an error never follows a
-200 status line."""
+connection, HTTP/1.1 keep-alive. The request side lives here (framing, authentication,
+bounded query text, confinement, connection/session scope); the response side
+(buffered or streamed results, errors) in respond.py."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import socket
@@ -14,30 +14,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, queryids, querylog, request, safety, streaming
+from . import codecs, external, native, queryids, querylog, request, safety
 from .auth import User, credentials
 from .body import Body
 from .engine import Engine
-from .errors import NOT_IMPLEMENTED, READONLY, SYNTAX_ERROR, UNKNOWN_EXCEPTION, ServerError, from_engine
-from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_insert, run_query, set_values
+from .errors import READONLY, SYNTAX_ERROR, TOO_LARGE_REQUEST, UNKNOWN_EXCEPTION, ServerError
+from .execute import Outcome, run_insert, set_values
 from .options import Options
+from .respond import Responder
 from .scope import finish_session, prepare_fresh, prepare_session
 from .sessions import SessionStore, parse_timeout
 from .sqltext import analyse
 
 log = logging.getLogger("stir.chserver")
 
-_CONTENT_TYPES = {
-    "TabSeparated": "text/tab-separated-values; charset=UTF-8", "TSV": "text/tab-separated-values; charset=UTF-8",
-    "CSV": "text/csv; charset=UTF-8; header=absent", "CSVWithNames": "text/csv; charset=UTF-8; header=present",
-    "JSON": "application/json; charset=UTF-8", "JSONCompact": "application/json; charset=UTF-8",
-    "JSONEachRow": "application/x-ndjson; charset=UTF-8", "Native": "application/octet-stream",
-    "RowBinary": "application/octet-stream", "Parquet": "application/octet-stream",
-    "Arrow": "application/octet-stream", "ArrowStream": "application/octet-stream",
-}
 _OK_PATHS = ("/ping", "/replicas_status")
 _QUERY_PATHS = ("/", "/query")
-_STREAM_KINDS = frozenset({"SELECT", "WITH", "("})  # what the engine can stream
+_EXTERNAL_SUFFIXES = ("_structure", "_types", "_format")
 _FLUSH_LOGS = re.compile(r"\s*SYSTEM\s+FLUSH\s+LOGS\s*;?\s*$", re.I)
 
 
@@ -92,7 +85,7 @@ class ChServer(ThreadingHTTPServer):
             return self._active_lock.wait_for(lambda: self.active == 0, timeout)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(Responder, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ClickHouse"
     sys_version = ""
@@ -171,7 +164,7 @@ class Handler(BaseHTTPRequestHandler):
             if not outcome.sent:
                 self._send_outcome(spec, query_id, outcome)
             self._log_query("ExceptionWhileProcessing" if outcome.error else "QueryFinish", outcome.summary,
-                            (0, outcome.error) if outcome.error else None)
+                            (_code(outcome.error), outcome.error) if outcome.error else None)
         except ServerError as err:
             status, code = err.http_status, f"{err.code}:{err.name}"
             self._log_error(err)
@@ -206,18 +199,25 @@ class Handler(BaseHTTPRequestHandler):
                       "database": spec.database or "default", "started": time.time()}
 
     def _execute(self, method: str, spec: request.RequestSpec, body: Body, user: User, query_id: str) -> Outcome:
-        for name in ("compress", "decompress"):
-            if request.flag(spec.transport.get(name)):
-                raise ServerError(NOT_IMPLEMENTED, f"{name}=1 (ClickHouse-native block compression over HTTP) is not "
-                                                   "supported by this server; use Content-Encoding / Accept-Encoding")
         opts = self.server.options
         chunks = codecs.decode_stream(self.headers.get("Content-Encoding"), body, opts.max_body_size)
+        if request.flag(spec.transport.get("decompress")):
+            verify = not request.flag(spec.transport.get("http_native_compression_disable_checksumming_on_decompress"))
+            chunks = codecs.capped(native.decode_stream(chunks, verify), opts.max_body_size)
         limit = _int(spec.settings.get("max_query_size"), opts.max_query_size)
+        tables: list = []
         if request.is_multipart(self.headers):
-            form, rest = safety.read_query(chunks, limit)
+            form, rest = safety.read_query(chunks, opts.max_form_size)
             if next(rest, None) is not None:
-                raise safety.too_long(limit)
+                raise ServerError(TOO_LARGE_REQUEST, f"multipart/form-data body exceeds {opts.max_form_size} bytes")
             request.apply_multipart(spec, self.headers["Content-Type"], form)
+            # `<name>_structure` & co. may come in the URL (where they would read as settings) or the form
+            fields = {**{k: v for k, v in spec.settings.items() if k.endswith(_EXTERNAL_SUFFIXES)},
+                      **spec.form_fields}
+            tables = external.collect(spec.files, fields)
+            for key in [k for k in spec.settings if k.endswith(_EXTERNAL_SUFFIXES)]:
+                if any(key == f"{t.name}{sfx}" for t in tables for sfx in _EXTERNAL_SUFFIXES):
+                    del spec.settings[key]
             chunks = iter(())
         qp = spec.query_param
         if len(qp) > limit:
@@ -239,7 +239,8 @@ class Handler(BaseHTTPRequestHandler):
         else:
             raw, more = safety.read_query(chunks, limit)
             stmt = analyse(raw[:limit].decode("latin-1"))
-            if stmt.is_insert_with_data and stmt.insert_format != "Values":
+            # VALUES data past max_query_size streams too (ClickHouse parses it as data, not query text)
+            if stmt.is_insert_with_data and (stmt.insert_format != "Values" or len(raw) > limit):
                 prefix = raw[: len(stmt.insert_prefix)].decode("utf-8", errors="replace")
                 data = chain([raw[stmt.data_offset:]], more)
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
@@ -266,7 +267,7 @@ class Handler(BaseHTTPRequestHandler):
             self.server.query_log.flush()
             return Outcome()
         safety.check_admin(stmt.kind, user.admin)
-        sql = queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind)
+        sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind), user.name)
         if stmt.insert_format == "Values":
             values = analyse(sql)  # offsets after the rewrite
             sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""))
@@ -274,111 +275,21 @@ class Handler(BaseHTTPRequestHandler):
             sql = queryids.mark(sql, query_id)
         params = spec.query_params
         running = self.server.running
+
+        def work(conn):
+            if not tables:
+                return self._select(conn, sql, stmt, spec, query_id, params)
+            external.load(conn, tables)
+            try:
+                return self._select(conn, sql, stmt, spec, query_id, params)
+            finally:
+                external.drop(conn, tables)
+
         running.start(query_id, self.connection)
         try:
-            return self._on_connection(
-                method, spec, user, lambda conn: self._select(conn, sql, stmt, spec, query_id, params), stmt.kind)
+            return self._on_connection(method, spec, user, work, stmt.kind)
         finally:
             running.finish(query_id, self.connection)
-
-    def _select(self, conn, sql: str, stmt, spec: request.RequestSpec, query_id: str, params) -> Outcome:
-        if stmt.kind == "KILL":
-            killed = run_query(conn, sql + "\nFORMAT JSONEachRow", stmt, None, params)
-            report = queryids.kill_report_sql(killed.body)
-            return run_query(conn, report, analyse(report), stmt.output_format or spec.default_format, {})
-        fmt = stmt.output_format or spec.default_format or DEFAULT_FORMAT
-        if (self.command == "HEAD" or stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt)
-                or request.flag(spec.transport.get("wait_end_of_query"))):
-            return run_query(conn, sql, stmt, spec.default_format, params)
-        engine_fmt = spec.default_format or DEFAULT_FORMAT
-        started = time.perf_counter_ns()
-        try:
-            res = conn.send_query(sql, engine_fmt, params=params) if params else conn.send_query(sql, engine_fmt)
-        except Exception as exc:
-            raise from_engine(exc) from None
-        stats = {"read_rows": 0, "read_bytes": 0, "result_rows": 0, "result_bytes": 0}
-        blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
-        held, size = [], 0
-        try:
-            for block in blocks:
-                held.append(block)
-                size += len(block)
-                if size >= streaming.STREAM_THRESHOLD:
-                    break
-            else:
-                body_bytes = b"".join(held)
-                if not body_bytes and streaming.has_header(fmt):  # the engine streams no header for no rows
-                    return run_query(conn, sql, stmt, spec.default_format, params)
-                return Outcome(body_bytes, fmt, self._summary(stats, started, len(body_bytes), fmt, body_bytes))
-        except BaseException:
-            _cancel(res)
-            raise
-        return self._stream(spec, query_id, fmt, held, blocks, res, stats, started)
-
-    @staticmethod
-    def _blocks(res, fmt: str, stats: dict[str, int]):
-        try:
-            for block in res:
-                data = block.bytes() or b""
-                stats["read_rows"] += int(block.rows_read() or 0)
-                stats["read_bytes"] += int(block.bytes_read() or 0)
-                stats["result_bytes"] += len(data)
-                stats["result_rows"] += count_rows(fmt, data)
-                yield data
-        except ServerError:
-            raise
-        except Exception as exc:
-            raise from_engine(exc) from None
-
-    @staticmethod
-    def _summary(stats: dict[str, int], started: int, result_bytes: int, fmt: str, body: bytes) -> dict[str, int]:
-        return {"read_rows": stats["read_rows"], "read_bytes": stats["read_bytes"], "written_rows": 0,
-                "written_bytes": 0, "total_rows_to_read": stats["read_rows"],
-                "result_rows": count_rows(fmt, body), "result_bytes": result_bytes,
-                "elapsed_ns": time.perf_counter_ns() - started}
-
-    def _stream(self, spec, query_id: str, fmt: str, held: list[bytes], blocks, res, stats, started) -> Outcome:
-        """Chunked response from here on; an engine error now goes into the body, framed
-        by the exception tag, and the connection closes."""
-        tag = streaming.new_tag()
-        headers = self._common_headers(query_id)
-        headers["Content-Type"] = _CONTENT_TYPES.get(fmt, "text/plain; charset=UTF-8")
-        headers["X-ClickHouse-Format"] = fmt
-        headers["X-ClickHouse-Exception-Tag"] = tag
-        headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in stats.items()}, separators=(",", ":"))
-        enc = self._response_encoder(spec)
-        if enc is not None:
-            headers["Content-Encoding"] = self._out_encoding = enc.encoding
-        headers["Transfer-Encoding"] = "chunked"
-        outcome = Outcome(b"", fmt, sent=True)
-        pack = enc.compress if enc is not None else (lambda b: b)
-        try:
-            self.wfile.write(self._head(200, headers, None) + b"".join(streaming.chunk(pack(b)) for b in held))
-            try:
-                for block in blocks:
-                    self.wfile.write(streaming.chunk(pack(block)))
-            except ServerError as err:
-                outcome.error = f"{err.code}:{err.name}"
-                self.close_connection = True
-                self.wfile.write(streaming.chunk(pack(streaming.exception_block(tag, err.body()))))
-            self.wfile.write(streaming.chunk(enc.finish() if enc is not None else b"") + streaming.LAST_CHUNK)
-        except OSError:
-            self.close_connection = True  # the client went away: stop the query
-            _cancel(res)
-            outcome.error = "client-disconnected"
-        outcome.summary = self._summary(stats, started, stats["result_bytes"], fmt, b"")
-        outcome.summary["result_rows"] = stats["result_rows"]
-        return outcome
-
-    def _response_encoder(self, spec):
-        wanted = spec.transport.get("enable_http_compression")
-        if not (request.flag(wanted) if wanted is not None else self.server.engine.http_compression_default):
-            return None
-        encoding = codecs.choose_response_encoding(self.headers.get("Accept-Encoding"))
-        if not encoding:
-            return None
-        level = spec.transport.get("http_zlib_compression_level")
-        return codecs.encoder(encoding, int(level) if level and level.isdigit() else None)
 
     def _checked_insert(self, method, spec, user: User, stmt, prefix: str):
         confined = safety.confine_files(prefix, self.server.options.user_files)
@@ -401,10 +312,12 @@ class Handler(BaseHTTPRequestHandler):
                                           close_after=request.flag(spec.transport.get("close_session"))) as s:
                 prepare_session(s.conn, s.state, settings, spec.database, kind)
                 self._started()
+                self._timezone = self._timezone or s.state.timezone
                 try:
                     return work(s.conn)
                 finally:
                     finish_session(s.conn, s.state, kind)
+                    self._timezone = spec.settings.get("session_timezone") or s.state.timezone
         if readonly not in ("0", ""):
             settings["readonly"] = readonly
         conn = self.server.engine.connect()
@@ -420,69 +333,10 @@ class Handler(BaseHTTPRequestHandler):
             self._qlog["running"] = True
             self._log_query("QueryStart")
 
-    # -- responses ---------------------------------------------------------------------
-
-    def _common_headers(self, query_id: str) -> dict[str, str]:
-        return {
-            "X-ClickHouse-Server-Display-Name": self.server.display_name,
-            "X-ClickHouse-Query-Id": query_id,
-            "X-ClickHouse-Timezone": self._timezone or self.server.engine.timezone,
-        }
-
-    def _send_outcome(self, spec: request.RequestSpec, query_id: str, outcome: Outcome) -> None:
-        headers = self._common_headers(query_id)
-        fmt = outcome.fmt
-        headers["Content-Type"] = _CONTENT_TYPES.get(fmt or "", "text/plain; charset=UTF-8")
-        if fmt:
-            headers["X-ClickHouse-Format"] = fmt
-        headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in outcome.summary.items()},
-                                                     separators=(",", ":"))
-        payload = outcome.body
-        wanted = spec.transport.get("enable_http_compression")
-        if request.flag(wanted) if wanted is not None else self.server.engine.http_compression_default:
-            encoding = codecs.choose_response_encoding(self.headers.get("Accept-Encoding"))
-            if encoding:
-                level = spec.transport.get("http_zlib_compression_level")
-                payload = codecs.encode(encoding, payload, int(level) if level and level.isdigit() else None)
-                headers["Content-Encoding"] = self._out_encoding = encoding
-        self._send(200, payload, headers)
-
-    def _send_error(self, err: ServerError, query_id: str, body: Body | None) -> None:
-        if body is not None and not body.drain():
-            self.close_connection = True
-        headers = self._common_headers(query_id or "")
-        headers["Content-Type"] = "text/plain; charset=UTF-8"
-        headers["X-ClickHouse-Exception-Code"] = str(err.code)
-        self._send(err.http_status, err.body(), headers)
-
-    def _head(self, status: int, headers: dict[str, str], length: int | None) -> bytes:
-        lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
-                 f"Date: {self.date_time_string()}", "Server: ClickHouse"]
-        lines += [f"{k}: {safety.header_value(v)}" for k, v in headers.items()]
-        if length is not None:
-            lines.append(f"Content-Length: {length}")
-        lines.append("Connection: close" if self.close_connection else
-                     f"Connection: Keep-Alive\r\nKeep-Alive: timeout={int(self.server.keep_alive_timeout)}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
-
-    def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
-        head = self._head(status, headers, len(payload))
-        if self.command == "HEAD":
-            payload = b""
-        try:
-            self.wfile.write(head + payload if len(payload) < 65536 else head)
-            if len(payload) >= 65536:
-                self.wfile.write(payload)
-        except OSError:
-            self.close_connection = True  # client went away; nothing left to tell it
-
-
 def _int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() else default
 
 
-def _cancel(res) -> None:
-    try:
-        res.cancel()
-    except Exception:  # already finished
-        log.debug("stream cancel", exc_info=True)
+def _code(error: str) -> int:
+    head = error.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0

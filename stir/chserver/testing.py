@@ -37,6 +37,10 @@ class RunningServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+_SERVER_ONLY_ENV = frozenset({"STIR_CH_USER", "STIR_CH_PASSWORD", "STIR_CH_USERS_FILE", "STIR_CH_MAX_MEMORY_USAGE",
+                              "STIR_CH_MAX_EXECUTION_TIME", "STIR_CH_MAX_BODY_SIZE"})
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
@@ -68,10 +72,12 @@ def stop_process(process: subprocess.Popen, timeout: float = 15) -> bool:
 @contextmanager
 def running_server(data_dir: str | Path | None = None, port: int | None = None, startup_timeout: float = 30,
                    host: str = "127.0.0.1", log_level: str = "INFO",
-                   extra_args: tuple[str, ...] = ()) -> Iterator[RunningServer]:
+                   extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Iterator[RunningServer]:
     """A server on `port` (a free one when None) over `data_dir` (a temp dir, removed
     afterwards, when None). Its stderr goes to a log file whose tail is shown when
-    startup fails."""
+    startup fails. Credentials and limits come only from `extra_args`/`env`, never from
+    the caller's environment (a sourced stack.env must not turn test servers
+    authenticated): by default user `default` without a password."""
     own_dir = data_dir is None
     data_path = Path(tempfile.mkdtemp(prefix="chserver-")) if own_dir else Path(data_dir)
     data_path.mkdir(parents=True, exist_ok=True)
@@ -79,7 +85,7 @@ def running_server(data_dir: str | Path | None = None, port: int | None = None, 
     log_path = Path(tempfile.mkstemp(prefix="chserver-", suffix=".log")[1])
     cmd = [sys.executable, "-m", "stir.chserver", "--host", host, "--port", str(port),
            "--data-dir", str(data_path), "--log-level", log_level, *extra_args]
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in _SERVER_ONLY_ENV} | dict(env or {})
     repo_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = repo_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     with open(log_path, "wb") as log_file:

@@ -40,6 +40,9 @@ def dbt_env(server, workdir: Path) -> dict[str, str]:
     env.update(
         STIR_CH_HOST=str(server.host),
         STIR_CH_PORT=str(server.port),
+        # test servers (running_server) have user default without a password
+        STIR_CH_USER="default",
+        STIR_CH_PASSWORD="",
         STIR_DBT_TARGET="dev",
         DBT_TARGET_PATH=str(workdir / "target"),
         DBT_LOG_PATH=str(workdir / "logs"),

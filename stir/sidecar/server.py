@@ -139,6 +139,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def build_server(host: str, port: int, state_dir: Path, ch_host: str, ch_port: int) -> SidecarServer:
-    return SidecarServer((host, port), SlackSink(state_dir / "slack.jsonl"), ScrapeLog(ch_host, ch_port, config.ch_user(),
-                                                                                     config.ch_password()))
+def build_server(host: str, port: int, state_dir: Path, ch_host: str, ch_port: int,
+                 ch_user: str | None = None, ch_password: str | None = None) -> SidecarServer:
+    log = ScrapeLog(ch_host, ch_port, ch_user if ch_user is not None else config.ch_user(),
+                    ch_password if ch_password is not None else config.ch_password())
+    return SidecarServer((host, port), SlackSink(state_dir / "slack.jsonl"), log)

@@ -69,6 +69,15 @@ def test_query_text_is_capped_at_max_query_size(ch):
     assert request(ch, "SELECT 1 " + " " * 400_000, params={"max_query_size": "1000000"})[2] == b"1\n"
 
 
+def test_big_insert_values_still_streams(ch, db):
+    sql(ch, f"CREATE TABLE {db}.v (a UInt32, s String) ENGINE = MergeTree ORDER BY a")
+    rows = ",".join(f"({i}, 'row-{i}')" for i in range(50000))  # ~1 MB, past max_query_size
+    assert len(rows) > 262144
+    status, _, body = request(ch, f"INSERT INTO {db}.v VALUES {rows}")
+    assert status == 200, body
+    assert sql(ch, f"SELECT count(), sum(a) FROM {db}.v") == b"50000\t1249975000\n"
+
+
 def _rss_hwm(pid: int) -> int:
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmHWM:"):

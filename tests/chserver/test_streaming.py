@@ -168,3 +168,26 @@ def test_concurrent_streams(ch):
     for t in threads:
         t.join()
     assert results == [True] * 4
+
+
+def test_async_client_streams_and_sees_mid_stream_error(ch):
+    import asyncio
+
+    async def run():
+        client = await clickhouse_connect.get_async_client(host=ch.host, port=ch.port)
+        try:
+            total = 0
+            async with await client.query_rows_stream(BIG) as stream:
+                async for _row in stream:
+                    total += 1
+            with pytest.raises(Exception, match="boom-async"):
+                async with await client.query_rows_stream(
+                        "SELECT throwIf(number = 2500000, 'boom-async'), number FROM numbers(3000000) "
+                        "SETTINGS max_block_size = 65536") as stream:
+                    async for _row in stream:
+                        pass
+            return total
+        finally:
+            await client.close()
+
+    assert asyncio.run(run()) == 3000000

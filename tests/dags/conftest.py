@@ -101,7 +101,8 @@ def sidecar(warehouse, tmp_path_factory):
 
     server, _, _ = warehouse
     port = int(os.environ["STIR_SIDECAR_PORT"])
-    httpd = build_server("127.0.0.1", port, tmp_path_factory.mktemp("sidecar"), server.host, server.port)
+    httpd = build_server("127.0.0.1", port, tmp_path_factory.mktemp("sidecar"), server.host, server.port,
+                         "default", "")  # running_server: no password
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"

@@ -61,9 +61,11 @@ def test_up_reports_every_component_healthy(running_stack):
 def test_clickhouse_answers_with_source_tables(running_stack):
     env, _, exported = running_stack
     client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"),
-                                           username=env.get("STIR_CH_USER") or config.DEFAULT_CH_USER,
-                                           password=env.get("STIR_CH_PASSWORD", config.DEFAULT_CH_PASSWORD))
+                                           username=exported["STIR_CH_USER"], password=exported["STIR_CH_PASSWORD"])
     assert client.command("SELECT 40 + 2") == 42
+    if exported["STIR_CH_PASSWORD"]:  # the stack's default: authenticated end to end
+        code, _, body = _http("GET", f"http://127.0.0.1:{env['STIR_CH_PORT']}/?query=SELECT%201")
+        assert code == 403 and b"AUTHENTICATION_FAILED" in body
     databases = {row[0] for row in client.query("SHOW DATABASES").result_rows}
     assert {"beat", "coffee", "vidooly", "_e", "dbt"} <= databases
     assert client.command("EXISTS TABLE _e.scrape_request_log_events") == 1
