@@ -12,13 +12,19 @@
 {%- endmacro %}
 
 {% macro marts_collection_story_reach(follower, er, item_created_at) -%}
+{#- The formula reads `safe_er` (1 when the ER is unusable): ClickHouse may evaluate both
+    branches of if() for every row, and log2 of 0, a negative or inf must not reach the
+    Int64 cast even for rows the guard turns into NULL. -#}
+{%- set usable = follower ~ ' > 0 AND ' ~ er ~ ' > 0 AND isFinite(' ~ er ~ ')' -%}
+{%- set safe_er = 'if(' ~ usable ~ ', ' ~ er ~ ', 1.0)' -%}
+{%- set safe_follower = 'if(' ~ usable ~ ', ' ~ follower ~ ', 0)' -%}
 CAST(
     if(
-        {{ follower }} > 0 AND {{ er }} > 0 AND isFinite({{ er }}),
+        {{ usable }},
         greatest(0, if(
             {{ item_created_at }} < toDateTime({{ marts_collection_story_reach_cutover() }}),
-            round((-0.000025017) * {{ follower }} + (1.11 * ({{ follower }} * abs(log2({{ er }})) * 2 / 100))),
-            round((-0.000025017) * {{ follower }} + (1.11 * ({{ follower }} * abs(log2(({{ er }} + 2))) * 2 / 100)))
+            round((-0.000025017) * {{ safe_follower }} + (1.11 * ({{ safe_follower }} * abs(log2({{ safe_er }})) * 2 / 100))),
+            round((-0.000025017) * {{ safe_follower }} + (1.11 * ({{ safe_follower }} * abs(log2(({{ safe_er }} + 2))) * 2 / 100)))
         )),
         NULL
     ),

@@ -109,19 +109,19 @@ def max_staleness_minutes(tier: tiers.Tier) -> int:
     return minutes
 
 
-def check_mart_freshness(client) -> dict:
-    """Every built model's last write (active parts) against its tier's cadence."""
+def check_mart_freshness(client, at: dt.datetime | None = None) -> dict:
+    """Every built model's last write (active parts) against its tier's cadence, as of `at` (now)."""
     from stir.airflow.marts import MODEL_TIERS
 
     # An empty table has no parts, so its DDL time (a rebuilt table is re-created) counts too.
     rows = _rows(client, """
         SELECT t.name, greatest(t.metadata_modification_time, ifNull(p.last_part, toDateTime(0))) AS last_write,
-               dateDiff('minute', last_write, now()) AS age
+               dateDiff('minute', last_write, if(%(at)s = '', now(), toDateTime(%(at)s))) AS age
         FROM system.tables AS t
         LEFT JOIN (SELECT table, max(modification_time) AS last_part FROM system.parts
                    WHERE database = %(db)s AND active GROUP BY table) AS p ON p.table = t.name
         WHERE t.database = %(db)s
-        SETTINGS join_use_nulls = 1""", {"db": config.DBT_SCHEMA})
+        SETTINGS join_use_nulls = 1""", {"db": config.DBT_SCHEMA, "at": at.strftime("%Y-%m-%d %H:%M:%S") if at else ""})
     stale = []
     for table, last_write, age in rows:
         tier = tiers.BY_TAG.get(MODEL_TIERS.get(table, ""))
@@ -137,7 +137,7 @@ def check_mart_freshness(client) -> dict:
 
 # ------------------------------------------------------------------ ClickHouse vs PostgreSQL
 
-def verify_pg_sync_counts(client, min_ratio: float = 0.5) -> dict:
+def verify_pg_sync_counts(client, min_ratio: float = 0.5, pairs: list[tuple[str, str]] | None = None) -> dict:
     """Each synced table exists and holds at least min_ratio of its mart's rows (pairs from sync_pairs.py)."""
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
@@ -145,7 +145,7 @@ def verify_pg_sync_counts(client, min_ratio: float = 0.5) -> dict:
 
     pg = PostgresHook(postgres_conn_id=config.POSTGRES_CONN_ID)
     report, problems = [], []
-    for mart, table in sync_pairs.pairs():
+    for mart, table in pairs or sync_pairs.pairs():
         relation = export.source_relation(mart, export.table_engine(client, mart, config.DBT_SCHEMA),
                                           config.DBT_SCHEMA)
         ch_rows = _rows(client, f"SELECT count() FROM {relation}")[0][0]

@@ -19,14 +19,15 @@ with inputs as (
         engagement_rate,
         group_avg_engagement_rate,
         toFloat64(followers) as f,
-        ifNull(engagement_rate, 0) as er,
         -- reel reach: insights, else average plays, else 30% of followers
         coalesce(nullIf(reels_reach, 0), nullIf(avg_plays, 0), f * 0.3) as expected_reel_reach,
         coalesce(nullIf(image_reach, 0), f * 0.15) as expected_image_reach,
-        -- the collection marts' story-reach estimate (post-2023-11-22 branch)
+        -- the story-reach estimate (macros/marts_collection_story_reach.sql, current branch);
+        -- a profile without a usable ER is estimated at its follower group's average ER
         coalesce(
             nullIf(story_reach, 0),
-            greatest(round((-0.000025017) * f + (1.11 * (f * abs(log2(er + 2)) * 2 / 100))), 0)
+            {{ marts_collection_story_reach('f', 'coalesce(nullIf(engagement_rate, 0), group_avg_engagement_rate)', 'now()') }},
+            0
         ) as expected_story_reach,
         if(reels_reach > 0 or image_reach > 0 or story_reach > 0, 'INSIGHTS', 'ESTIMATED') as reach_source,
         least(greatest(ifNull({{ discovery_safe_div('engagement_rate', 'group_avg_engagement_rate') }}, 1), 0.5), 2) as quality_multiplier

@@ -72,12 +72,10 @@ estimated as (
         k.known_reels_reach is not null as reels_reach_known,
         coalesce(k.known_reels_reach, k.followers * pr.reels_reach_per_follower) as reels_reach_value,
         coalesce(k.known_image_reach, k.followers * pr.image_reach_per_follower) as image_reach_value,
+        -- the story-reach formula and its guards live in macros/marts_collection_story_reach.sql
         coalesce(
             k.known_story_reach,
-            if(k.followers > 0 and k.engagement_rate is not null,
-               greatest(0, -0.000025017 * k.followers
-                           + 1.11 * (k.followers * abs(log2(k.engagement_rate + 2)) * 2 / 100)),
-               null)
+            {{ marts_collection_story_reach('k.followers', 'k.engagement_rate', 'now()') }}
         ) as story_reach_value,
         coalesce(k.known_reels_impressions, reels_reach_value * pr.reels_impressions_per_reach) as reels_impressions_value,
         coalesce(k.known_image_impressions, image_reach_value * pr.image_impressions_per_reach) as image_impressions_value
