@@ -82,7 +82,7 @@ class Api:
             return json.loads(r.read() or b"null")
 
     def runs(self, dag_id: str) -> list[dict]:
-        return self.call("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=50&order_by=-queued_at")["dag_runs"]
+        return self.call("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=50&order_by=-run_after")["dag_runs"]
 
 
 def _ts(value: str | None) -> dt.datetime | None:
@@ -94,6 +94,10 @@ def wait(predicate, timeout: float, what: str, every: float = 1.0):
     while time.monotonic() < deadline:
         try:
             got = predicate()
+        except urllib.error.HTTPError as exc:
+            if exc.code in (400, 401, 403, 422):  # a wrong request never heals by waiting
+                raise RuntimeError(f"{what}: HTTP {exc.code} {exc.read()[:300]!r}") from None
+            got = None
         except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError, ValueError):
             got = None
         if got:
