@@ -261,6 +261,13 @@ def main(argv: list[str] | None = None) -> int:
         profile_id = cur.fetchone()[0]
         conn.close()
         result = cycle(env, api, profile_id)
+    except Exception:
+        log = home / "airflow-standalone-bench.log"
+        if log.exists():  # the scheduler's view of what failed, before the home is removed
+            lines = [ln for ln in log.read_text(errors="replace").splitlines()
+                     if ("error" in ln.lower() or "exception" in ln.lower()) and "dag-processor" not in ln]
+            print("\n".join(ln[:600] for ln in lines[-25:]), file=sys.stderr)
+        raise
     finally:
         if proc is not None:
             stop(proc)
