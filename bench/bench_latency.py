@@ -172,13 +172,24 @@ def idle(api: Api, dag_id: str) -> bool:
 
 def cycle(env, api: Api, profile_id: str | None) -> dict:
     """Trigger the tier (after a new snapshot if profile_id); wait for the row; timings from Airflow."""
-    t0 = dt.datetime.now(dt.timezone.utc)
+    t0 = snapshot_at = dt.datetime.now(dt.timezone.utc)
     want = None
     if profile_id:
         want = (served_followers(env, profile_id) or 0) + BUMP
         new_snapshot(env, profile_id, want)
-    api.call("POST", f"/api/v2/dags/{TIER}/dagRuns", {"logical_date": None})
-    tier = wait(lambda: finished(api, TIER, t0), 1800, "dbt_core run", every=2)
+    for attempt in (1, 2, 3):
+        # A task can die before it starts when the API server restarts under load (LocalExecutor
+        # cannot reach the execution API): that says nothing about latency, so trigger again.
+        api.call("POST", f"/api/v2/dags/{TIER}/dagRuns", {"logical_date": None})
+        try:
+            tier = wait(lambda since=t0: finished(api, TIER, since), 1800, "dbt_core run", every=2)
+            break
+        except RuntimeError as exc:
+            if attempt == 3:
+                raise
+            print(f"{exc}; triggering again", flush=True)
+            wait(lambda: idle(api, TIER), 600, "dbt_core idle", every=2)
+            t0 = dt.datetime.now(dt.timezone.utc)
     sync = wait(lambda: finished(api, SYNC, _ts(tier["end_date"]) - dt.timedelta(seconds=5)), 1800,
                 "Asset-triggered sync run", every=2)
     if want is None:
@@ -195,12 +206,12 @@ def cycle(env, api: Api, profile_id: str | None) -> dict:
         "published_snapshot_from_this_tier_run": bool(built and t_start - dt.timedelta(seconds=1) <= built
                                                       <= t_end + dt.timedelta(seconds=1)),
         "sync_run_type": sync["run_type"],
-        "pickup_min": minutes(t0, t_start),
+        "pickup_min": minutes(snapshot_at, t_start),
         "tier_run_min": minutes(t_start, t_end),
         "wait_for_sync_min": minutes(t_end, s_start),
         "sync_min": minutes(s_start, s_end),
         "served_after_sync_end_min": minutes(s_end, served) if served > s_end else 0.0,
-        "measured_total_min": minutes(t0, served),
+        "measured_total_min": minutes(snapshot_at, served),
     }
 
 
