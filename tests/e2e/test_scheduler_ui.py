@@ -76,16 +76,19 @@ def _slack_sink(env: dict[str, str]) -> str:
 
 
 def _start_deadline_probe(base: str, token: str, deadline: float) -> None:
-    """Unpausing starts the latest hourly interval at once (catchup off): one run, no trigger needed."""
+    """Unpause, then trigger one run (unpausing alone may wait for the next hourly fire)."""
     import urllib.request
 
-    def unpause():
-        req = urllib.request.Request(f"{base}/api/v2/dags/deadline_probe?update_mask=is_paused", method="PATCH",
-                                     data=b'{"is_paused": false}', headers={"Authorization": f"Bearer {token}",
-                                                                             "Content-Type": "application/json"})
+    def call(method: str, path: str, body: bytes):
+        req = urllib.request.Request(f"{base}/api/v2/dags/deadline_probe{path}", method=method, data=body,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as response:
             return json.loads(response.read())
-    assert _wait_for(unpause, max(30.0, deadline - time.monotonic())), "deadline_probe was not parsed"
+
+    unpaused = _wait_for(lambda: call("PATCH", "?update_mask=is_paused", b'{"is_paused": false}'),
+                         max(30.0, deadline - time.monotonic()))
+    assert unpaused, "deadline_probe was not parsed"
+    assert call("POST", "/dagRuns", b'{"logical_date": null}')["dag_run_id"]
 
 
 def test_ui_shows_dags_assets_freshness_and_dbt_docs(e2e_stack):
