@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -137,4 +138,8 @@ def test_ui_shows_dags_assets_freshness_and_dbt_docs(e2e_stack):
         assert "1 min" in json.dumps(alert[0])
     finally:
         _stop_group(proc)
+        try:  # a DAG processor can outlive standalone's SIGTERM; sweep the session
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         shutil.rmtree(profile, ignore_errors=True)
