@@ -59,11 +59,11 @@ def test_each_sync_dag_waits_on_its_marts_or_its_cron(dagbag):
         assert isinstance(tt, AssetOrTimeSchedule), dag.dag_id
         assert isinstance(tt.timetable, CronTriggerTimetable)
         assert f"Schedule `{tt.timetable.expression}` UTC" in dag.doc_md, dag.dag_id  # the file's own cron
-        names = {key.name for key, _ in tt.asset_condition.iter_assets()}
+        names = {a.name for a in tt.asset_condition.objects}
         assert names == marts, dag.dag_id
     leaderboard = dagbag.dags["sync_leaderboard_prod"].timetable
     assert leaderboard.timetable.expression == "15 20 * * *"
-    assert {k.uri for k, _ in leaderboard.asset_condition.iter_assets()} == {
+    assert {a.uri for a in leaderboard.asset_condition.objects} == {
         "x-clickhouse://clickhouse_gcc/dbt/mart_leaderboard"}
 
 
@@ -111,3 +111,12 @@ def test_tier_dag_docs_link_each_model_to_the_ui_dbt_docs(dagbag):
     assert "## Triage" in doc
     for model in TIER_MODELS["daily"]:
         assert f"](/stir/dbt-docs/#!/model/model.gcc_social.{model})" in doc
+
+
+def test_every_asset_a_sync_waits_on_has_exactly_one_producing_tier(dagbag):
+    producers: dict[str, list[str]] = {}
+    for tier in tiers.TIERS:
+        for asset in dagbag.dags[tier.dag_id].get_task(f"dbt_run_{tier.tag}").outlets:
+            producers.setdefault(asset.uri, []).append(tier.dag_id)
+    waited = {a.uri for d in dagbag.dags.values() if d.stir_sync_pairs for a in d.timetable.asset_condition.objects}
+    assert waited and {uri: producers.get(uri) for uri in waited if len(producers.get(uri, [])) != 1} == {}
