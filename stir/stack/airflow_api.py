@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -33,6 +34,17 @@ class AirflowApi:
 
     def dag(self, dag_id: str) -> dict:
         return self._request("GET", f"/api/v2/dags/{dag_id}")
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 600) -> dict:
+        """The DAG once the DAG processor has serialized it (right after start it may not be)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.dag(dag_id)
+            except urllib.error.HTTPError as exc:
+                if exc.code != 404 or time.monotonic() > deadline:
+                    raise
+            time.sleep(2)
 
     def set_paused(self, dag_id: str, paused: bool) -> None:
         self._request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": paused})
