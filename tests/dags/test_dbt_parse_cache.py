@@ -95,3 +95,22 @@ def test_two_tasks_at_once_share_the_cache(project, tmp_path):
     assert not list((tmp_path / "cache").glob(".*.tmp"))
     reused = run_tier_task(project)
     assert reused.full_reasons == [] and reused.load_failed is None, reused.describe()
+
+
+def test_key_follows_project_content_profile_and_target(tmp_path):
+    from stir.airflow.dbt_parse_cache import project_key
+
+    proj = tmp_path / "p"
+    (proj / "models").mkdir(parents=True)
+    (proj / "dbt_project.yml").write_text("name: p\n")
+    (proj / "models" / "m.sql").write_text("select 1")
+    key = project_key(proj, profile="gcc", target="dev", dbt_version="1.11")
+    (proj / "target").mkdir()
+    (proj / "target" / "partial_parse.msgpack").write_bytes(b"x")
+    (proj / "logs").mkdir()
+    (proj / "logs" / "dbt.log").write_text("noise")
+    assert project_key(proj, profile="gcc", target="dev", dbt_version="1.11") == key
+    assert project_key(proj, profile="gcc", target="production", dbt_version="1.11") != key
+    assert project_key(proj, profile="gcc", target="dev", dbt_version="1.12") != key
+    (proj / "models" / "m.sql").write_text("select 2")
+    assert project_key(proj, profile="gcc", target="dev", dbt_version="1.11") != key
