@@ -13,7 +13,7 @@ TERMINAL = frozenset({"success", "failed"})
 
 
 class AirflowApi:
-    def __init__(self, base_url: str, timeout: float = 30):
+    def __init__(self, base_url: str, timeout: float = 60):
         self.base = base_url.rstrip("/")
         self.timeout = timeout
         self._token: str | None = None
@@ -28,8 +28,19 @@ class AirflowApi:
             headers["Authorization"] = f"Bearer {self._token}"
         req = urllib.request.Request(self.base + path, method=method, headers=headers,
                                      data=json.dumps(body).encode() if body is not None else None)
-        with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-            raw = resp.read()
+        # Reads are retried: on a loaded 2-core box the API server (which also serves the
+        # tasks' execution API) can miss a timeout now and then.
+        for attempt in range(4 if method == "GET" else 1):
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    raw = resp.read()
+                break
+            except urllib.error.HTTPError:
+                raise
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
+                if attempt == 3 or method != "GET":
+                    raise
+                time.sleep(2 * (attempt + 1))
         return json.loads(raw) if accept == "application/json" else raw.decode(errors="replace")
 
     def dag(self, dag_id: str) -> dict:

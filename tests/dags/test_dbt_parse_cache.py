@@ -40,7 +40,10 @@ def run_tier_task(project_dir):
 
     op = StirDbtRunOperator(task_id="dbt_run_probe", project_dir=str(project_dir), profiles_dir=str(project_dir),
                             profile=PROFILE, target="dev", select=[MODEL], exclude=["tag:deprecated"])
-    op.execute({})
+    results = op.execute({})
+    from airflow.sdk.serde import serialize
+
+    serialize(results)  # what Airflow pushes to XCom must stay serializable
     return op.dbt_hook.last_parse
 
 
@@ -52,6 +55,7 @@ def test_second_run_reuses_state_and_an_edit_invalidates_it(project, tmp_path, w
     _, ch, _ = warehouse
     first = run_tier_task(project)
     assert first.full_reasons, "a cold cache must be a full parse"
+    assert first.warnings == [], "a full parse of the project must not warn (e.g. order_by as a custom key)"
     assert len(cache_entries(tmp_path)) == 1
 
     second = run_tier_task(project)
