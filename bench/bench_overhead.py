@@ -218,6 +218,7 @@ def main() -> int:
     env = stack_env(home)
     t0 = time.monotonic()
     rows: list[dict] = []
+    ok = False
     try:
         print(f"stack in {home} (creators {args.creators}, {cores} cores, load {os.getloadavg()[0]:.1f})", flush=True)
         stir(env, "stack", "up")
@@ -244,10 +245,14 @@ def main() -> int:
                     rows += run_dag(api, dag_id, sampler, "cold")
                     rows += run_dag(api, dag_id, sampler, "warm")
             rows += run_dag(api, SYNC_DAG, sampler, "sync")
+        ok = True
     finally:
         subprocess.run([sys.executable, "-m", "stir", "stack", "down"], env=env, cwd=REPO, capture_output=True,
                        timeout=300)
-        shutil.rmtree(home, ignore_errors=True)
+        if ok:
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            print(f"kept {home} for its logs (logs/airflow.log, airflow/logs/)", file=sys.stderr)
     return report(rows, cores, args, time.monotonic() - t0)
 
 
