@@ -276,8 +276,7 @@ def print_freshness(console, env: dict[str, str], since: datetime) -> None:
     console.print(table)
 
 
-def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_SYNC_DAGS,
-        scheduler: bool = False) -> int:
+def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_SYNC_DAGS) -> int:
     from rich.console import Console
 
     # Tables wider than a pipe's default 80 columns stay readable in CI logs.
@@ -297,17 +296,11 @@ def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_
         dbt_dirs = ["--project-dir", str(config.DBT_PROJECT_DIR), "--profiles-dir", str(config.DBT_PROFILES_DIR)]
         demo.run("dbt build: every model and data test", [_bin("dbt"), "build", *dbt_dirs], env)
         airflow = _bin("airflow")
-        steps = [(f"tier {tag}", BY_TAG[tag].dag_id) for tag in TIER_ORDER]
-        steps += [(f"sync {dag_id}", dag_id) for dag_id in sync_dags]
-        if scheduler:  # Airflow's scheduler + LocalExecutor, runs triggered over REST
-            from stir import demo_scheduler
-
-            api = demo_scheduler.start(demo, stir, env)
-            for title, dag_id in steps:
-                demo_scheduler.run_dag(demo, api, title, dag_id, env)
-        else:
-            for title, dag_id in steps:
-                demo.run(title, [airflow, "dags", "test", dag_id], env)
+        for tag in TIER_ORDER:
+            demo.run(f"tier {tag}",
+                     [airflow, "dags", "test", BY_TAG[tag].dag_id], env)
+        for dag_id in sync_dags:
+            demo.run(f"sync {dag_id}", [airflow, "dags", "test", dag_id], env)
         print_leaderboard(console, env)
         print_serving_tables(console, env)
         print_freshness(console, env, since)
@@ -333,6 +326,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--creators", type=int, default=int(os.environ.get("STIR_DEMO_CREATORS", "5000")))
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="leave the stack running afterwards")
-    parser.add_argument("--scheduler", action="store_true",
-                        help="run the DAGs on Airflow's scheduler (REST-triggered) instead of `airflow dags test`")
-    parser.set_defaults(func=lambda args: run(args.creators, args.seed, args.keep, scheduler=args.scheduler))
+    parser.set_defaults(func=lambda args: run(args.creators, args.seed, args.keep))
