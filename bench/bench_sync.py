@@ -274,6 +274,7 @@ def main() -> int:
                          "original_over_default_postgres": round(pg_side(original) / pg_side(default), 2),
                          "default_over_floor_postgres": round(pg_side(default) / pg_side(floor), 2)}}
     out = REPO / "bench" / "results" / f"sync-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/results/
     out.write_text(json.dumps(result, indent=2))
     print(f"\nwritten {out.relative_to(REPO)}")
     return 0

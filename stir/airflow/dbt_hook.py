@@ -32,17 +32,26 @@ def quiet_resource_tracker() -> None:
 def _register_adapter_type(config) -> None:
     """Tell dbt's invocation context which adapter runs, as the dbt CLI does after loading the
     profile. Without it dbt validates model configs against its generic JSON schema and reports
-    dbt-clickhouse's own keys (order_by, engine, ...) as CustomKeyInConfigDeprecation."""
-    create_profile = config.create_dbt_profile
+    dbt-clickhouse's own keys (order_by, engine, ...) as CustomKeyInConfigDeprecation.
 
-    def create_dbt_profile(*args, **kwargs):
-        profile = create_profile(*args, **kwargs)
-        from dbt_common.context import get_invocation_context
+    create_dbt_profile() resets the invocation context, so the registration follows it; the
+    config's class is swapped for a subclass (an instance attribute would end up in the run
+    results' args, which Airflow must serialize for XCom)."""
+    base = type(config)
+    if not getattr(base, "_stir_registers_adapter", False):
+        config.__class__ = _ADAPTER_AWARE.setdefault(base, type(base.__name__, (base,), {
+            "create_dbt_profile": _create_dbt_profile, "_stir_registers_adapter": True}))
 
-        get_invocation_context().uses_adapter(profile.credentials.type)
-        return profile
 
-    config.create_dbt_profile = create_dbt_profile
+def _create_dbt_profile(self, *args, **kwargs):
+    profile = super(type(self), self).create_dbt_profile(*args, **kwargs)
+    from dbt_common.context import get_invocation_context
+
+    get_invocation_context().uses_adapter(profile.credentials.type)
+    return profile
+
+
+_ADAPTER_AWARE: dict[type, type] = {}
 
 
 class StirDbtHook(DbtHook):

@@ -85,9 +85,12 @@ class ParseEvents:
     full_reasons: list[str] = field(default_factory=list)
     load_failed: str | None = None
     partial: str | None = None
+    warnings: list[str] = field(default_factory=list)  # dbt warnings during the parse (deprecations)
 
     def __call__(self, msg) -> None:
         name = msg.info.name
+        if msg.info.level == "warn":
+            self.warnings.append(name)
         if name == "UnableToPartialParse":
             self.full_reasons.append(msg.data.reason)
         elif name == "ParsedFileLoadFailed":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -12,7 +13,7 @@ TERMINAL = frozenset({"success", "failed"})
 
 
 class AirflowApi:
-    def __init__(self, base_url: str, timeout: float = 30):
+    def __init__(self, base_url: str, timeout: float = 60):
         self.base = base_url.rstrip("/")
         self.timeout = timeout
         self._token: str | None = None
@@ -27,12 +28,34 @@ class AirflowApi:
             headers["Authorization"] = f"Bearer {self._token}"
         req = urllib.request.Request(self.base + path, method=method, headers=headers,
                                      data=json.dumps(body).encode() if body is not None else None)
-        with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-            raw = resp.read()
+        # Reads are retried: on a loaded 2-core box the API server (which also serves the
+        # tasks' execution API) can miss a timeout now and then.
+        for attempt in range(4 if method == "GET" else 1):
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    raw = resp.read()
+                break
+            except urllib.error.HTTPError:
+                raise
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
+                if attempt == 3 or method != "GET":
+                    raise
+                time.sleep(2 * (attempt + 1))
         return json.loads(raw) if accept == "application/json" else raw.decode(errors="replace")
 
     def dag(self, dag_id: str) -> dict:
         return self._request("GET", f"/api/v2/dags/{dag_id}")
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 600) -> dict:
+        """The DAG once the DAG processor has serialized it (right after start it may not be)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.dag(dag_id)
+            except urllib.error.HTTPError as exc:
+                if exc.code != 404 or time.monotonic() > deadline:
+                    raise
+            time.sleep(2)
 
     def set_paused(self, dag_id: str, paused: bool) -> None:
         self._request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": paused})

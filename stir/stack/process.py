@@ -121,13 +121,24 @@ def stop(record: PidRecord, *, sig: int = signal.SIGTERM, timeout: float = 15.0)
             wait_until(gone, 5, interval=0.05)
     except psutil.NoSuchProcess:
         pass
+    killed = []
     for child in group:
         try:
             if child.pid != record.pid and child.is_running() and child.status() != psutil.STATUS_ZOMBIE:
                 child.kill()
+                killed.append(child)
         except psutil.NoSuchProcess:
             pass
+    # SIGKILL is asynchronous: wait until they are gone (or zombies) so the ports are free.
+    wait_until(lambda: not any(_alive(c) for c in killed), 10, interval=0.05)
     return True
+
+
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _group_members(pgid: int) -> list[psutil.Process]:

@@ -40,7 +40,10 @@ def run_tier_task(project_dir):
 
     op = StirDbtRunOperator(task_id="dbt_run_probe", project_dir=str(project_dir), profiles_dir=str(project_dir),
                             profile=PROFILE, target="dev", select=[MODEL], exclude=["tag:deprecated"])
-    op.execute({})
+    results = op.execute({})
+    from airflow.sdk.serde import serialize
+
+    serialize(results)  # what Airflow pushes to XCom must stay serializable
     return op.dbt_hook.last_parse
 
 
@@ -52,6 +55,7 @@ def test_second_run_reuses_state_and_an_edit_invalidates_it(project, tmp_path, w
     _, ch, _ = warehouse
     first = run_tier_task(project)
     assert first.full_reasons, "a cold cache must be a full parse"
+    assert first.warnings == [], "a full parse of the project must not warn (e.g. order_by as a custom key)"
     assert len(cache_entries(tmp_path)) == 1
 
     second = run_tier_task(project)
@@ -95,3 +99,22 @@ def test_two_tasks_at_once_share_the_cache(project, tmp_path):
     assert not list((tmp_path / "cache").glob(".*.tmp"))
     reused = run_tier_task(project)
     assert reused.full_reasons == [] and reused.load_failed is None, reused.describe()
+
+
+def test_key_follows_project_content_profile_and_target(tmp_path):
+    from stir.airflow.dbt_parse_cache import project_key
+
+    proj = tmp_path / "p"
+    (proj / "models").mkdir(parents=True)
+    (proj / "dbt_project.yml").write_text("name: p\n")
+    (proj / "models" / "m.sql").write_text("select 1")
+    key = project_key(proj, profile="gcc", target="dev", dbt_version="1.11")
+    (proj / "target").mkdir()
+    (proj / "target" / "partial_parse.msgpack").write_bytes(b"x")
+    (proj / "logs").mkdir()
+    (proj / "logs" / "dbt.log").write_text("noise")
+    assert project_key(proj, profile="gcc", target="dev", dbt_version="1.11") == key
+    assert project_key(proj, profile="gcc", target="production", dbt_version="1.11") != key
+    assert project_key(proj, profile="gcc", target="dev", dbt_version="1.12") != key
+    (proj / "models" / "m.sql").write_text("select 2")
+    assert project_key(proj, profile="gcc", target="dev", dbt_version="1.11") != key

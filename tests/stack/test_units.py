@@ -127,3 +127,15 @@ def test_pid_record_with_reused_pid_is_stale(tmp_path):
     process.write_pid(pid_file, process.PidRecord(me.pid, me.create_time() - 60, ["old"]))
     assert process.live_record(pid_file) is None
     assert not pid_file.exists()
+
+
+def test_airflow_is_sized_to_the_machine(monkeypatch):
+    from stir.stack.envvars import airflow_sizing
+
+    monkeypatch.delenv("STIR_AIRFLOW_PARALLELISM", raising=False)
+    assert airflow_sizing(1)["AIRFLOW__CORE__PARALLELISM"] == "2"
+    assert airflow_sizing(8)["AIRFLOW__CORE__PARALLELISM"] == "8"
+    assert airflow_sizing(8)["AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES"] == "2"
+    assert airflow_sizing(2)["AIRFLOW__API__WORKERS"] == "1"
+    monkeypatch.setenv("STIR_AIRFLOW_PARALLELISM", "3")
+    assert airflow_sizing(8)["AIRFLOW__CORE__PARALLELISM"] == "3"
