@@ -24,7 +24,9 @@
 
     Inserts go into the intermediate table before dbt swaps it in, so a full refresh
     never exposes a half-built table. Below stir_batch_rows (every test and the 100k
-    bench) there is a single batch: the plain one-shot build. var('stir_batched_builds',
+    bench) there is a single batch: the plain one-shot build; a model's
+    meta={'batch_rows': N} asks for smaller batches (var('stir_batch_rows') still wins
+    when set smaller, as the tests do). var('stir_batched_builds',
     true) = false turns batching off. -#}
 
 {% macro batch_slot(kind, column, relation) -%}
@@ -45,7 +47,12 @@ where {{ batch_slot(kind, column, relation) }}
 {%- if not slots or not var('stir_batched_builds', true) or not execute -%}
     {{ return([sql]) }}
 {%- endif -%}
+{#- a model with wide rows to sort can ask for smaller batches: meta={'batch_rows': N} -#}
 {%- set per_batch = var('stir_batch_rows', 10000000) | int -%}
+{%- set model_rows = (config.get('meta') or {}).get('batch_rows') -%}
+{%- if model_rows and (model_rows | int) < per_batch -%}
+    {%- set per_batch = model_rows | int -%}
+{%- endif -%}
 {%- set kinds = slots | map(attribute=0) | unique | list -%}
 {%- if kinds | length > 1 or (kinds[0] == 'month' and slots | length > 1) -%}
     {{ exceptions.raise_compiler_error("batched build: use one month slot, or range slots only") }}
