@@ -5,7 +5,7 @@ a fresh embedded server with the stack's per-query memory cap, `stir generate`, 
 full `dbt run` (partition-wise where the models ask for it), then a 15-minute delta
 (stir.generate.delta) and one steady-state run of every tier as its DAG selects it.
 Reports per phase, per tier and per heavy model: wall seconds, the server's peak RSS
-(sampled every 0.5 s), rows in/out, the data dir's disk use, and the scaling exponent
+(sampled every 0.5 s) and CPU seconds, rows in/out, the data dir's disk use, and the scaling exponent
 between consecutive sizes: log(time ratio) / log(data ratio), 1.0 = linear (target
 <= 1.2). The steady-state runs should not grow with the history at all.
 
@@ -71,14 +71,21 @@ class RssSampler:
             self._phase_peak = max(self._phase_peak, rss)
             self._stop.wait(self.every)
 
+    def cpu_seconds(self) -> float:
+        t = self.proc.cpu_times()
+        return t.user + t.system
+
     @contextmanager
     def phase(self, out: dict):
+        """Wall seconds, the server's CPU seconds (all its threads, background merges
+        included: steadier than wall time on a shared machine) and peak RSS."""
         self._phase_peak = self.proc.memory_info().rss
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), self.cpu_seconds()
         try:
             yield out
         finally:
             out["seconds"] = round(time.perf_counter() - started, 2)
+            out["server_cpu_s"] = round(self.cpu_seconds() - cpu, 1)
             out["peak_rss_mb"] = round(self._phase_peak / 2**20)
 
     def stop(self) -> None:
@@ -191,7 +198,9 @@ def report(console: Console, runs: list[dict]) -> None:
         table.add_column(f"exp {a['creators'] // 1000}k->{b['creators'] // 1000}k", justify="right")
     table.add_row(*row_for("source rows", lambda r: r["generate"]["rows"]))
     table.add_row(*row_for("generate s", lambda r: r["generate"]["seconds"]))
+    table.add_row(*row_for("  server CPU s", lambda r: r["generate"]["server_cpu_s"]))
     table.add_row(*row_for("first dbt run s", lambda r: r["first_build"]["seconds"]))
+    table.add_row(*row_for("  server CPU s", lambda r: r["first_build"]["server_cpu_s"]))
     for tier in TIERS:
         table.add_row(*row_for(f"  first {tier.tag} (model s)", lambda r, t=tier.tag: r["first_by_tier"][t]))
     for model in HEAVY:
@@ -202,6 +211,7 @@ def report(console: Console, runs: list[dict]) -> None:
     for tier in TIERS:
         table.add_row(*row_for(f"  steady {tier.tag} wall s", lambda r, t=tier.tag: r["steady"][t]["seconds"]))
         table.add_row(*row_for("    SQL s", lambda r, t=tier.tag: r["steady"][t]["sql_seconds"]))
+        table.add_row(*row_for("    server CPU s", lambda r, t=tier.tag: r["steady"][t]["server_cpu_s"]))
     table.add_row(*row_for("peak RSS generate MB", lambda r: r["generate"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS first run MB", lambda r: r["first_build"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS overall MB", lambda r: r["server_peak_rss_mb"]))

@@ -31,7 +31,7 @@ snapshots as (
     where {{ key }} in (select {{ key }} from changed)
     {%- endif %}
     {#- a first build goes a slice of entities at a time (partition_batches.sql) -#}
-    {{ batch_where('hash', key, source) }}
+    {{ batch_where('range', key, source) }}
     group by {{ key }}, week
 ),
 

@@ -13,13 +13,20 @@
              by, so each batch reads only its partitions), grouped so a batch holds at
              most var('stir_batch_rows') source rows; every row falls in exactly one
              batch (the first and last are open-ended)
-      hash   cityHash64(column) % n = i, n = ceil(source rows / stir_batch_rows): every
-             key (a post, a profile) lands whole in one batch, so per-key dedup,
-             aggregation and window functions give the same rows as a one-shot build
+      range  n = ceil(source rows / stir_batch_rows) ranges of a key the source is
+             sorted by (boundaries from a sorted sample of the key), so each batch reads
+             only its key range through the primary index (hashing the key would make
+             every batch read the whole source: n x the reads, quadratic in the data);
+             every key (a post, a profile) lands whole in one batch, so per-key dedup,
+             aggregation and window functions give the same rows as a one-shot build.
+             Several range slots (a UNION of two sources) share n; batch i takes the
+             i-th range of each.
 
     Inserts go into the intermediate table before dbt swaps it in, so a full refresh
     never exposes a half-built table. Below stir_batch_rows (every test and the 100k
-    bench) there is a single batch: the plain one-shot build. var('stir_batched_builds',
+    bench) there is a single batch: the plain one-shot build; a model's
+    meta={'batch_rows': N} asks for smaller batches (var('stir_batch_rows') still wins
+    when set smaller, as the tests do). var('stir_batched_builds',
     true) = false turns batching off. -#}
 
 {% macro batch_slot(kind, column, relation) -%}
@@ -40,16 +47,31 @@ where {{ batch_slot(kind, column, relation) }}
 {%- if not slots or not var('stir_batched_builds', true) or not execute -%}
     {{ return([sql]) }}
 {%- endif -%}
+{#- a model with wide rows to sort can ask for smaller batches: meta={'batch_rows': N} -#}
 {%- set per_batch = var('stir_batch_rows', 10000000) | int -%}
+{%- set model_rows = (config.get('meta') or {}).get('batch_rows') -%}
+{%- if model_rows and (model_rows | int) < per_batch -%}
+    {%- set per_batch = model_rows | int -%}
+{%- endif -%}
 {%- set kinds = slots | map(attribute=0) | unique | list -%}
 {%- if kinds | length > 1 or (kinds[0] == 'month' and slots | length > 1) -%}
-    {{ exceptions.raise_compiler_error("batched build: use one month slot, or hash slots only") }}
+    {{ exceptions.raise_compiler_error("batched build: use one month slot, or range slots only") }}
 {%- endif -%}
 {%- set ns = namespace(n=1, preds=[]) -%}
-{%- if kinds[0] == 'hash' -%}
+{%- if kinds[0] == 'range' -%}
     {%- for slot in slots -%}
         {%- set rows = run_query('select count() from ' ~ slot[2]).columns[0].values()[0] | int -%}
         {%- set ns.n = [ns.n, ((rows + per_batch - 1) // per_batch)] | max -%}
+    {%- endfor -%}
+    {%- set cuts = {} -%}
+    {%- for slot in slots if ns.n > 1 -%}
+        {%- set sample_sql -%}
+            select distinct toString(b) as b from (
+                select arraySort(groupArraySample({{ ns.n * 64 }})({{ slot[1] }})) as s from {{ slot[2] }}
+            ) array join arrayMap(k -> s[intDiv(length(s) * k, {{ ns.n }}) + 1], range(1, {{ ns.n }})) as b
+            order by b
+        {%- endset -%}
+        {%- do cuts.update({slot[1] ~ slot[2]: run_query(sample_sql).columns[0].values() | list}) -%}
     {%- endfor -%}
     {%- for i in range(ns.n) -%}
         {%- set ns.preds = ns.preds + [{'i': i}] -%}
@@ -81,14 +103,33 @@ where {{ batch_slot(kind, column, relation) }}
     {%- set text = namespace(sql=sql) -%}
     {%- for slot in slots -%}
         {%- set marker = '1 = 1 /* stir_batch:' ~ slot[0] ~ ':' ~ slot[1] ~ ':' ~ slot[2] ~ ' */' -%}
-        {%- set pred = p['sql'] if kinds[0] == 'month'
-                       else 'cityHash64(' ~ slot[1] ~ ') % ' ~ ns.n ~ ' = ' ~ p['i'] -%}
+        {%- set pred = p['sql'] if kinds[0] == 'month' else stir_range_predicate(slot[1], cuts[slot[1] ~ slot[2]], p['i']) -%}
         {%- set text.sql = text.sql.replace(marker, pred ~ ' /* stir_batch ' ~ (p['i'] + 1) ~ ' of ' ~ ns.n ~ ' */') -%}
     {%- endfor -%}
     {%- do out.append(text.sql) -%}
 {%- endfor -%}
 {{ log('batched build of ' ~ this ~ ': ' ~ ns.n ~ ' ' ~ kinds[0] ~ ' batches', info=True) }}
 {{ return(out) }}
+{%- endmacro %}
+
+{#- The i-th of the key ranges cut at `cuts` (sorted), open-ended at both ends; past the
+    last range (a slot with fewer distinct cuts than the batches) it matches nothing. -#}
+{% macro stir_range_predicate(column, cuts, i) -%}
+{%- set quoted = [] -%}
+{%- for c in cuts -%}
+    {%- do quoted.append("'" ~ c.replace('\\', '\\\\').replace("'", "\\'") ~ "'") -%}
+{%- endfor -%}
+{%- if i > quoted | length -%}
+0 = 1
+{%- elif quoted | length == 0 -%}
+1 = 1
+{%- elif i == 0 -%}
+{{ column }} < {{ quoted[0] }}
+{%- elif i == quoted | length -%}
+{{ column }} >= {{ quoted[-1] }}
+{%- else -%}
+{{ column }} >= {{ quoted[i - 1] }} and {{ column }} < {{ quoted[i] }}
+{%- endif -%}
 {%- endmacro %}
 
 {#- dbt-clickhouse's create_table_as (create empty, then insert the SELECT), inserting

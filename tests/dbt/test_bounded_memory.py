@@ -4,7 +4,7 @@
   outgrows the cap fails with MEMORY_LIMIT_EXCEEDED naming itself, and the server stays
   up for the next model.
 - A partition-wise first build (macros/partition_batches.sql: month batches for the
-  staging of posts and videos, hash batches for the marts) leaves exactly the rows of a
+  staging of posts and videos, key-range batches for the marts) leaves exactly the rows of a
   one-shot build: same count and content hash (read with FINAL where the engine folds
   duplicates), and both full refreshes (batched over unbatched) agree too.
 
@@ -67,7 +67,7 @@ def builds(ch, dbt):
 def test_every_batched_model_really_splits(builds):
     for name in BATCHED:
         assert f"batched build of `dbt`.`{name}" in builds["logs"], name
-    assert "month batches" in builds["logs"] and "hash batches" in builds["logs"]
+    assert "month batches" in builds["logs"] and "range batches" in builds["logs"]
 
 
 def test_batched_first_build_equals_one_shot_build(builds):

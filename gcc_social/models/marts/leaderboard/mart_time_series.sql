@@ -13,7 +13,7 @@ with points as (
         CAST(argMax(following, created_at), 'Nullable(Int64)') as following,
         CAST(NULL, 'Nullable(Int64)') as views
     from {{ ref('stg_beat_instagram_account_time_series') }} /* dedup: argMax over created_at per (profile_id, date) */
-    where date >= today() - 365 and {{ batch_slot('hash', 'profile_id', ref('stg_beat_instagram_account_time_series')) }}
+    where date >= today() - 365 and {{ batch_slot('range', 'profile_id', ref('stg_beat_instagram_account_time_series')) }}
     group by profile_id, date
 
     union all
@@ -26,7 +26,7 @@ with points as (
         CAST(NULL, 'Nullable(Int64)') as following,
         CAST(argMax(views, created_at), 'Nullable(Int64)') as views
     from {{ ref('stg_beat_youtube_channel_time_series') }} /* dedup: argMax over created_at per (channel_id, date) */
-    where date >= today() - 365 and {{ batch_slot('hash', 'channel_id', ref('stg_beat_youtube_channel_time_series')) }}
+    where date >= today() - 365 and {{ batch_slot('range', 'channel_id', ref('stg_beat_youtube_channel_time_series')) }}
     group by channel_id, date
 )
 

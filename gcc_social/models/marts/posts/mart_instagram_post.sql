@@ -38,7 +38,7 @@ with scrapes as (
     from {{ ref('stg_beat_instagram_post') }} /* dedup: argMax/max/min/uniqExact over updated_at per shortcode */
     {{ changed_keys('shortcode', ref('stg_beat_instagram_post'), 'updated_at', 'last_scraped_at') }}
     {#- a full build goes a slice of posts at a time (macros/partition_batches.sql) -#}
-    {{ batch_where('hash', 'shortcode', ref('stg_beat_instagram_post')) }}
+    {{ batch_where('range', 'shortcode', ref('stg_beat_instagram_post')) }}
 ),
 {%- if is_incremental() %}
 

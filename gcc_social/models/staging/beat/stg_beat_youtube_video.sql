@@ -5,11 +5,14 @@
     order_by='(video_id, updated_at)',
     tags=['core'],
     query_settings={'optimize_on_insert': 0},
+    meta={'batch_rows': 2000000},
 ) }}
 
 {#- Every scrape of a video is kept (marts take argMax over updated_at); see
     stg_beat_instagram_post for the lookback, FINAL and optimize_on_insert rules. er is engagement per
-    view, the YouTube convention. -#}
+    view, the YouTube convention. A first build sorts every scrape's wide row (tags,
+    title) for LIMIT 1 BY, so it goes in batches of at most 2M source rows: 5M-row
+    batches needed 2.8 GB at 1M creators. -#}
 
 with scrapes as (
     select *
