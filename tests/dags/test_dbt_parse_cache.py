@@ -34,12 +34,12 @@ def project(tmp_path, warehouse, monkeypatch):
     return copy
 
 
-def run_tier_task(project_dir):
+def run_tier_task(project_dir, model=MODEL):
     from stir.airflow.dbt import PROFILE
     from stir.airflow.dbt_operator import StirDbtRunOperator
 
     op = StirDbtRunOperator(task_id="dbt_run_probe", project_dir=str(project_dir), profiles_dir=str(project_dir),
-                            profile=PROFILE, target="dev", select=[MODEL], exclude=["tag:deprecated"])
+                            profile=PROFILE, target="dev", select=[model], exclude=["tag:deprecated"])
     results = op.execute({})
     from airflow.sdk.serde import serialize
 
@@ -88,10 +88,13 @@ def test_two_tasks_at_once_share_the_cache(project, tmp_path):
         import sys
         sys.path.insert(0, {str(config.REPO_ROOT / 'tests' / 'dags')!r})
         from test_dbt_parse_cache import run_tier_task
-        run_tier_task({str(project)!r})
+        run_tier_task({str(project)!r}, sys.argv[1])
     """)
-    procs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True) for _ in range(2)]
+    # Two tiers at the same moment: different models (one model built twice at once would
+    # collide on dbt's own __dbt_backup table, which no schedule does), one shared cache.
+    models = [MODEL, "stg_beat_instagram_hashtag"]
+    procs = [subprocess.Popen([sys.executable, "-c", script, model], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for model in models]
     outputs = [p.communicate(timeout=600)[0] for p in procs]
     for proc, out in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, out[-3000:]
