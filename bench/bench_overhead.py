@@ -26,7 +26,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,9 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stir.chserver.testing import free_ports  # noqa: E402
 from stir.stack.airflow_api import AirflowApi  # noqa: E402
+from stir.stack.envvars import parse_shell as parse_exports  # noqa: E402
 
 TIERS = ("dbt_recent_scl", "dbt_core")
 SYNC_DAG = "sync_insta_account_core"
@@ -48,15 +49,6 @@ FINISHED = re.compile(r"Finished running .* \((\d+(?:\.\d+)?)s\)")
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)Z?")
 
 
-def free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 def stir(env: dict, *args: str, timeout: float = 900) -> None:
@@ -78,15 +70,6 @@ def stack_env(home: Path) -> dict[str, str]:
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False"}
 
 
-def parse_exports(text: str) -> dict[str, str]:
-    import shlex
-
-    env = {}
-    for line in text.splitlines():
-        if line.startswith("export "):
-            key, _, value = line[len("export "):].partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-    return env
 
 
 class RssSampler:

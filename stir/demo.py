@@ -128,12 +128,9 @@ def _bin(name: str) -> str:
 
 
 def load_stack_env(base: dict[str, str]) -> dict[str, str]:
-    env = dict(base)
-    for line in (config.stir_home() / "stack.env").read_text().splitlines():
-        if line.startswith("export "):
-            key, _, value = line[len("export "):].partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-    return env
+    from stir.stack.envvars import parse_shell
+
+    return {**base, **parse_shell((config.stir_home() / "stack.env").read_text())}
 
 
 def _pg(env: dict[str, str], database: str):

@@ -162,3 +162,13 @@ def ssh_session_env(base: dict[str, str], layout: Layout) -> dict[str, str]:
 
 def render_shell(env: dict[str, str]) -> str:
     return "".join(f"export {key}={shlex.quote(value)}\n" for key, value in env.items())
+
+
+def parse_shell(text: str) -> dict[str, str]:
+    """The variables of a `render_shell` text (e.g. `stir stack env`, `.stir/stack.env`)."""
+    env = {}
+    for line in text.splitlines():
+        if line.startswith("export "):
+            key, _, value = line[len("export "):].partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    return env

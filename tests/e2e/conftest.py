@@ -11,27 +11,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
 import psycopg2
 import pytest
 
+from stir.chserver.testing import free_ports
+
 from .helpers import dbt, parse_exports, run_stir
 
 E2E_CREATORS = int(os.environ.get("STIR_E2E_CREATORS", "1500"))
 
 
-def _free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 def _drop_database(env: dict[str, str], name: str) -> None:
@@ -47,7 +39,7 @@ def _drop_database(env: dict[str, str], name: str) -> None:
 def e2e_stack():
     home = Path(tempfile.mkdtemp(prefix="stir-e2e-test-"))
     home.chmod(0o755)  # a pgserver-owned PostgreSQL runs as another user and must traverse here
-    ch, s3, ssh, sidecar, api = _free_ports(5)
+    ch, s3, ssh, sidecar, api = free_ports(5)
     # A database per run: the second-run assertions (old_bkp exists) must not see an earlier run's tables.
     pg_db = f"beat_e2etest_{os.getpid()}"
     # Other suites in the same session export their own ports and Airflow settings (DAG

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 from stir import config
+from stir.stack.envvars import parse_shell as parse_exports  # noqa: F401  (used by the suite)
 
 BIN = Path(sys.executable).parent
 
 
-def parse_exports(text: str) -> dict[str, str]:
-    env = {}
-    for line in text.splitlines():
-        if line.startswith("export "):
-            key, _, value = line[len("export "):].partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-    return env
 
 
 def run(env: dict[str, str], *cmd: str, timeout: float = 600) -> subprocess.CompletedProcess:

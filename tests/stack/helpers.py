@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+
+from stir.stack.envvars import parse_shell as parse_exports  # noqa: F401  (used by the suite)
 
 # Test ports/databases default to the stack area's own (overridable like everything else),
 # so a run never touches another engineer's servers or the default `beat`/`airflow` DBs.
@@ -67,10 +68,3 @@ def status(env: dict[str, str]) -> dict[str, dict]:
     return {row["component"]: row for row in json.loads(result.stdout)}
 
 
-def parse_exports(text: str) -> dict[str, str]:
-    env = {}
-    for line in text.splitlines():
-        if line.startswith("export "):
-            key, _, value = line[len("export "):].partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-    return env
