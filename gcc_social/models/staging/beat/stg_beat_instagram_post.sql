@@ -5,6 +5,7 @@
     order_by='(shortcode, updated_at)',
     tags=['core'],
     query_settings={'optimize_on_insert': 0},
+    meta={'batch_rows': 4000000},
 ) }}
 
 {#- Every scrape of a post is kept (marts take argMax over updated_at); only exact
@@ -24,7 +25,8 @@ with window_rows as (
     from {{ source('beat', 'instagram_post') }}
     {{ incremental_lookback('updated_at') }}
     {#- a first build goes month by month of publish_time (macros/partition_batches.sql):
-        every scrape of a post shares it, so each (shortcode, updated_at) is in one batch -#}
+        every scrape of a post shares it, so each (shortcode, updated_at) is in one batch;
+        at most 4M source rows a batch (10M-row batches needed 2.8 GiB at 1M creators) -#}
     {{ batch_where('month', 'publish_time', source('beat', 'instagram_post')) }}
 ),
 
