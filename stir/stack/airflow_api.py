@@ -67,6 +67,10 @@ class AirflowApi:
     def dag_run(self, dag_id: str, run_id: str) -> dict:
         return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id, safe='')}")
 
+    def dag_runs(self, dag_id: str, limit: int = 50) -> list[dict]:
+        """The DAG's latest runs, newest first."""
+        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit={limit}&order_by=-run_after")["dag_runs"]
+
     def wait(self, dag_id: str, run_id: str, timeout: float = 1800, interval: float = 1.0) -> dict:
         deadline = time.monotonic() + timeout
         while True:

@@ -3,8 +3,9 @@
 Fixtures
     e2e_stack   dict of the environment a user gets after `source $STIR_HOME/stack.env`, plus
                 DBT_TARGET_PATH/DBT_LOG_PATH under the home; `stir stack down` at the end.
-    built       the stack with generated sources (1,500 creators) and the leaderboard's upstream
-                built by dbt, so the sync DAGs have real marts to export.
+    generated   the stack with generated sources (1,500 creators, STIR_E2E_CREATORS).
+    built       generated, plus the leaderboard's upstream built by dbt, so the sync DAGs have
+                real marts to export.
 """
 
 from __future__ import annotations
@@ -67,9 +68,15 @@ def e2e_stack():
 
 
 @pytest.fixture(scope="session")
-def built(e2e_stack):
+def generated(e2e_stack):
     gen = run_stir(e2e_stack, "generate", "--creators", str(E2E_CREATORS), "--seed", "7", timeout=600)
     assert gen.returncode == 0, gen.stdout[-3000:] + gen.stderr[-3000:]
+    return e2e_stack
+
+
+@pytest.fixture(scope="session")
+def built(generated):
+    e2e_stack = generated
     # The leaderboard and the two tables its enrichment joins (instagram_account, _search).
     result = dbt(e2e_stack, "build", "--select", "+mart_leaderboard", "+mart_instagram_account",
                  "+mart_instagram_account_search", "--indirect-selection", "cautious")

@@ -11,6 +11,7 @@ stack's Slack sink. Skipped when no Chromium is installed (.ci/run installs the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -23,12 +24,16 @@ import time
 import urllib.error
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 from stir import config
+from stir.airflow.sync_pairs import SYNC_PAIRS
+from stir.stack.airflow_api import AirflowApi
+from stir.sync import freshness
 
 from .helpers import run_stir
-from .test_airflow_standalone import DAGS_DIR, EXPECTED_DAGS, READY_TIMEOUT, _get, _stop_group
+from .test_airflow_standalone import DAGS_DIR, EXPECTED_DAGS, READY_TIMEOUT, _get
 
 PROBES = Path(__file__).parent / "probe_dags"
 
@@ -57,6 +62,23 @@ def _page(profile: Path, url: str, expect: list[str], shot: str, tries: int = 4)
     missing = [e for e in expect if e not in dom]
     assert not missing, f"{url}: {missing} not on the page (screenshot {ARTIFACTS / shot}):\n{dom[-2000:]}"
     return dom
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM standalone's session, then SIGKILL what is left (a DAG processor can outlive it)."""
+    for sig, wait in ((signal.SIGTERM, 60), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _wait_for(probe, timeout: float):
@@ -92,22 +114,21 @@ def _start_deadline_probe(base: str, token: str, deadline: float) -> None:
     assert call("POST", "/dagRuns", b'{"logical_date": null}')["dag_run_id"]
 
 
-def test_ui_shows_dags_assets_freshness_and_dbt_docs(e2e_stack):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def standalone(e2e_stack):
+    """One `airflow standalone` (our DAGs + the probe bundle) for every test of the module."""
     bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
                 "kwargs": {"path": str(config.DAGS_DIR)}},
                {"name": "stir-e2e-probes", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
                 "kwargs": {"path": str(PROBES)}}]
     env = dict(e2e_stack, STIR_DBT_DOCS_DIR=str(Path(e2e_stack["STIR_HOME"]) / "dbt-docs"),
                AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST=json.dumps(bundles))
-    docs = run_stir(env, "dbt-docs", "--empty-catalog", timeout=300)
-    assert docs.returncode == 0, docs.stdout[-2000:] + docs.stderr[-2000:]
     base = env["AIRFLOW__API__BASE_URL"].rstrip("/")
     log_path = Path(env["STIR_HOME"]) / "logs" / "airflow-standalone-ui.log"
-    profile = Path(tempfile.mkdtemp(prefix="stir-chromium-"))
+    cwd = Path(tempfile.mkdtemp(prefix="stir-standalone-"))
     with open(log_path, "w") as log:
         proc = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "standalone"], env=env,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=profile)
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd)
     try:
         deadline, count = time.monotonic() + READY_TIMEOUT, 0
         while time.monotonic() < deadline and count < EXPECTED_DAGS:
@@ -120,7 +141,20 @@ def test_ui_shows_dags_assets_freshness_and_dbt_docs(e2e_stack):
                 pass
             time.sleep(2)
         assert count == EXPECTED_DAGS, log_path.read_text()[-4000:]
-        _start_deadline_probe(base, token, deadline)
+        yield {"env": env, "base": base, "token": token, "log": log_path, "deadline": deadline}
+    finally:
+        _stop_group(proc)
+        shutil.rmtree(cwd, ignore_errors=True)
+
+
+def test_ui_shows_dags_assets_freshness_and_dbt_docs(standalone):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    env, base, token, log_path = standalone["env"], standalone["base"], standalone["token"], standalone["log"]
+    docs = run_stir(env, "dbt-docs", "--empty-catalog", timeout=300)
+    assert docs.returncode == 0, docs.stdout[-2000:] + docs.stderr[-2000:]
+    profile = Path(tempfile.mkdtemp(prefix="stir-chromium-"))
+    try:
+        _start_deadline_probe(base, token, standalone["deadline"])
         assets = _get(f"{base}/api/v2/assets?limit=500", token)["assets"]
         assert "x-clickhouse://clickhouse_gcc/dbt/mart_leaderboard" in {a["uri"] for a in assets}
 
@@ -137,9 +171,111 @@ def test_ui_shows_dags_assets_freshness_and_dbt_docs(e2e_stack):
         assert alert, f"no deadline alert in the Slack sink:\n{log_path.read_text()[-3000:]}"
         assert "1 min" in json.dumps(alert[0])
     finally:
-        _stop_group(proc)
-        try:  # a DAG processor can outlive standalone's SIGTERM; sweep the session
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# --- issue 13: no sync publishes a mart older than the last successful run of its tier --------------
+
+TIER = "dbt_core"
+# The sync whose marts are all built by dbt_core (sync_insta_posts and sync_yt_videos are too,
+# but cost a minute more each; sync_yt_critical_daily also needs weekly marts).
+CORE_SYNC = "sync_insta_account_core"
+
+
+def _ts(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def publish_violations(tier_runs: list[dict], sync_run: dict, published: dict[str, tuple]) -> list[str]:
+    """What makes a sync run's publication older than the tier's last successful run (empty: none).
+
+    tier_runs: the tier's DAG runs (REST API dicts); sync_run: the sync's DAG run; published: per
+    served table, (built_at, run_id) as recorded in stir_meta.table_freshness. The reference is the
+    tier's last successful run that ended before the sync ended (when the sync published)."""
+    name = sync_run["dag_run_id"]
+    done = [r for r in tier_runs if r["state"] == "success" and _ts(r.get("end_date"))
+            and _ts(r["end_date"]) <= _ts(sync_run["end_date"])]
+    if not done:
+        return [f"{name}: no successful tier run ended before it"]
+    last = max(done, key=lambda r: _ts(r["end_date"]))
+    start, end = _ts(last["start_date"]), _ts(last["end_date"])
+    out = []
+    if sync_run["run_type"] != "asset_triggered":
+        out.append(f"{name}: run_type {sync_run['run_type']}, not asset_triggered")
+    if _ts(sync_run["start_date"]) < end:
+        out.append(f"{name} started {sync_run['start_date']}, before tier run {last['dag_run_id']} ended {end}")
+    for table, (built_at, run_id) in sorted(published.items()):
+        if run_id != name:
+            out.append(f"{table}: recorded by run {run_id}, not {name}")
+        # built_at has ClickHouse's whole seconds
+        if built_at is None or built_at < start.replace(microsecond=0):
+            out.append(f"{table}: snapshot built {built_at}, before tier run {last['dag_run_id']} started {start}")
+    return out
+
+
+def test_publish_violations_catches_a_sync_run_before_the_tier():
+    """The helper fails a manual sync that started before the tier run and published the older build."""
+    t = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.timezone.utc)
+    iso = lambda minutes: (t + dt.timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    tier = [{"dag_run_id": "old", "state": "success", "start_date": iso(-30), "end_date": iso(-28)},
+            {"dag_run_id": "new", "state": "success", "start_date": iso(0), "end_date": iso(2)},
+            {"dag_run_id": "failed", "state": "failed", "start_date": iso(3), "end_date": iso(4)}]
+    early = {"dag_run_id": "manual__1", "run_type": "manual", "start_date": iso(-1), "end_date": iso(3)}
+    found = publish_violations(tier, early, {"public.t": (t - dt.timedelta(minutes=29), "manual__1")})
+    assert len(found) == 3 and "not asset_triggered" in found[0] and "before tier run new ended" in found[1]
+    assert "before tier run new started" in found[2]
+    good = {"dag_run_id": "asset__1", "run_type": "asset_triggered", "start_date": iso(2.1), "end_date": iso(3)}
+    assert publish_violations(tier, good, {"public.t": (t + dt.timedelta(seconds=40), "asset__1")}) == []
+    assert publish_violations(tier, good, {"public.t": (t + dt.timedelta(seconds=40), "other")})
+    assert publish_violations(tier[2:], good, {}) == ["asset__1: no successful tier run ended before it"]
+
+
+def _published(env: dict[str, str], tables: list[str]) -> dict[str, tuple]:
+    conn = psycopg2.connect(env["STIR_PG_DSN"])
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT table_name, built_at, run_id FROM {freshness.TABLE} WHERE table_name = ANY(%s)",
+                        (tables,))
+            return {t: (b, r) for t, b, r in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+def _idle(api: AirflowApi, dag_id: str) -> bool:
+    time.sleep(5)  # the scheduler may still be creating a run (an unpause's latest interval)
+    return not [r for r in api.dag_runs(dag_id) if r["state"] in ("queued", "running")]
+
+
+def test_asset_triggered_sync_publishes_the_last_tier_run(standalone, generated):
+    """Issue 13's acceptance on the real scheduler: dbt_core triggered through the REST API, its
+    Asset events start the sync, and the sync publishes the snapshot that run built."""
+    env = standalone["env"]
+    api = AirflowApi(standalone["base"])
+    tables = [f"public.{t}" for d, _, t in SYNC_PAIRS if d == CORE_SYNC]
+    try:
+        # The marts first (unpausing may also start dbt_core's latest cron interval), then the
+        # sync, whose unpause runs its cron fallback on them.
+        api.set_paused(TIER, False)
+        first = api.wait(TIER, api.trigger(TIER), timeout=900)
+        assert first["state"] == "success", first
+        assert _wait_for(lambda: _idle(api, TIER), 600)
+        api.set_paused(CORE_SYNC, False)
+        assert _wait_for(lambda: _idle(api, CORE_SYNC), 600)
+
+        tier = api.wait(TIER, api.trigger(TIER), timeout=900)
+        assert tier["state"] == "success", tier
+        after = _ts(tier["end_date"])
+        sync = _wait_for(lambda: [r for r in api.dag_runs(CORE_SYNC) if r["state"] in ("success", "failed")
+                                  and _ts(r["queued_at"]) >= after], 900)
+        assert sync, f"no {CORE_SYNC} run after {TIER} {tier['dag_run_id']}"
+        assert _wait_for(lambda: _idle(api, CORE_SYNC) and _idle(api, TIER), 600)
+        runs = api.dag_runs(CORE_SYNC)
+        last_sync = next(r for r in runs if r["state"] == "success")
+        assert sync[-1]["state"] == "success" and sync[-1]["run_type"] == "asset_triggered", sync
+        published = _published(env, tables)
+        assert set(published) == set(tables), published
+        assert publish_violations(api.dag_runs(TIER), last_sync, published) == []
+        assert _ts(last_sync["start_date"]) >= after
+    finally:
+        for dag_id in (CORE_SYNC, TIER):  # the metadata DB outlives the test: leave them paused
+            api.set_paused(dag_id, True)
