@@ -189,16 +189,17 @@ def _ts(value: str | None) -> dt.datetime | None:
 def publish_violations(tier_runs: list[dict], sync_run: dict, published: dict[str, tuple]) -> list[str]:
     """What makes a sync run's publication older than the tier's last successful run (empty: none).
 
-    tier_runs: the tier's DAG runs (REST API dicts); sync_run: the sync's DAG run; published: per
-    served table, (built_at, run_id) as recorded in stir_meta.table_freshness. The reference is the
-    tier's last successful run that ended before the sync ended (when the sync published)."""
+    tier_runs: the tier's DAG runs (REST API dicts), each with `build_end`, when its last task ended
+    (its Asset events fire then, a moment before the run itself is marked ended); sync_run: the sync's
+    DAG run; published: per served table, (built_at, run_id) as recorded in stir_meta.table_freshness.
+    The reference is the tier's last successful run whose build ended before the sync ended."""
     name = sync_run["dag_run_id"]
-    done = [r for r in tier_runs if r["state"] == "success" and _ts(r.get("end_date"))
-            and _ts(r["end_date"]) <= _ts(sync_run["end_date"])]
+    done = [r for r in tier_runs if r["state"] == "success" and _ts(r.get("build_end"))
+            and _ts(r["build_end"]) <= _ts(sync_run["end_date"])]
     if not done:
         return [f"{name}: no successful tier run ended before it"]
-    last = max(done, key=lambda r: _ts(r["end_date"]))
-    start, end = _ts(last["start_date"]), _ts(last["end_date"])
+    last = max(done, key=lambda r: _ts(r["build_end"]))
+    start, end = _ts(last["start_date"]), _ts(last["build_end"])
     out = []
     if sync_run["run_type"] != "asset_triggered":
         out.append(f"{name}: run_type {sync_run['run_type']}, not asset_triggered")
@@ -217,9 +218,9 @@ def test_publish_violations_catches_a_sync_run_before_the_tier():
     """The helper fails a manual sync that started before the tier run and published the older build."""
     t = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.timezone.utc)
     iso = lambda minutes: (t + dt.timedelta(minutes=minutes)).isoformat()  # noqa: E731
-    tier = [{"dag_run_id": "old", "state": "success", "start_date": iso(-30), "end_date": iso(-28)},
-            {"dag_run_id": "new", "state": "success", "start_date": iso(0), "end_date": iso(2)},
-            {"dag_run_id": "failed", "state": "failed", "start_date": iso(3), "end_date": iso(4)}]
+    tier = [{"dag_run_id": "old", "state": "success", "start_date": iso(-30), "build_end": iso(-28)},
+            {"dag_run_id": "new", "state": "success", "start_date": iso(0), "build_end": iso(2)},
+            {"dag_run_id": "failed", "state": "failed", "start_date": iso(3), "build_end": iso(4)}]
     early = {"dag_run_id": "manual__1", "run_type": "manual", "start_date": iso(-1), "end_date": iso(3)}
     found = publish_violations(tier, early, {"public.t": (t - dt.timedelta(minutes=29), "manual__1")})
     assert len(found) == 3 and "not asset_triggered" in found[0] and "before tier run new ended" in found[1]
@@ -246,6 +247,16 @@ def _idle(api: AirflowApi, dag_id: str) -> bool:
     return not [r for r in api.dag_runs(dag_id) if r["state"] in ("queued", "running")]
 
 
+def _tier_runs(api: AirflowApi) -> list[dict]:
+    """dbt_core's runs, each successful one with `build_end` (its last task's end)."""
+    runs = api.dag_runs(TIER)
+    for run in runs:
+        if run["state"] == "success":
+            ends = [t["end_date"] for t in api.task_instances(TIER, run["dag_run_id"]) if t.get("end_date")]
+            run["build_end"] = max(ends, key=_ts) if ends else run["end_date"]
+    return runs
+
+
 def test_asset_triggered_sync_publishes_the_last_tier_run(standalone, generated):
     """Issue 13's acceptance on the real scheduler: dbt_core triggered through the REST API, its
     Asset events start the sync, and the sync publishes the snapshot that run built."""
@@ -254,7 +265,7 @@ def test_asset_triggered_sync_publishes_the_last_tier_run(standalone, generated)
     tables = [f"public.{t}" for d, _, t in SYNC_PAIRS if d == CORE_SYNC]
     try:
         # The marts first (unpausing may also start dbt_core's latest cron interval), then the
-        # sync, whose unpause runs its cron fallback on them.
+        # sync, whose unpause runs its cron fallback on them. A paused sync queues no Asset event.
         api.set_paused(TIER, False)
         first = api.wait(TIER, api.trigger(TIER), timeout=900)
         assert first["state"] == "success", first
@@ -262,20 +273,20 @@ def test_asset_triggered_sync_publishes_the_last_tier_run(standalone, generated)
         api.set_paused(CORE_SYNC, False)
         assert _wait_for(lambda: _idle(api, CORE_SYNC), 600)
 
-        tier = api.wait(TIER, api.trigger(TIER), timeout=900)
-        assert tier["state"] == "success", tier
-        after = _ts(tier["end_date"])
+        run_id = api.trigger(TIER)
+        assert api.wait(TIER, run_id, timeout=900)["state"] == "success"
+        tier = next(r for r in _tier_runs(api) if r["dag_run_id"] == run_id)
+        built = _ts(tier["build_end"])
         sync = _wait_for(lambda: [r for r in api.dag_runs(CORE_SYNC) if r["state"] in ("success", "failed")
-                                  and _ts(r["queued_at"]) >= after], 900)
-        assert sync, f"no {CORE_SYNC} run after {TIER} {tier['dag_run_id']}"
-        assert _wait_for(lambda: _idle(api, CORE_SYNC) and _idle(api, TIER), 600)
-        runs = api.dag_runs(CORE_SYNC)
-        last_sync = next(r for r in runs if r["state"] == "success")
+                                  and _ts(r["queued_at"]) >= built], 900)
+        assert sync, f"no {CORE_SYNC} run after {TIER} {run_id}"
         assert sync[-1]["state"] == "success" and sync[-1]["run_type"] == "asset_triggered", sync
+        assert _wait_for(lambda: _idle(api, CORE_SYNC) and _idle(api, TIER), 600)
+        last_sync = next(r for r in api.dag_runs(CORE_SYNC) if r["state"] == "success")
+        assert _ts(last_sync["start_date"]) >= built
         published = _published(env, tables)
         assert set(published) == set(tables), published
-        assert publish_violations(api.dag_runs(TIER), last_sync, published) == []
-        assert _ts(last_sync["start_date"]) >= after
+        assert publish_violations(_tier_runs(api), last_sync, published) == []
     finally:
         for dag_id in (CORE_SYNC, TIER):  # the metadata DB outlives the test: leave them paused
             api.set_paused(dag_id, True)
