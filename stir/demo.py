@@ -401,6 +401,9 @@ def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_
         ok = True
     except StepFailed:
         pass
+    except KeyboardInterrupt:
+        console.print("[bold red]interrupted[/]" + ("" if keep else ": stopping Airflow and the stack"))
+        raise
     finally:
         if keep:
             console.print(f"stack left running (--keep): `set -a; source {home / 'stack.env'}; set +a`, "
