@@ -1,10 +1,12 @@
 """`stir demo`: the whole pipeline once, end to end, on the embedded stack.
 
-stack up -> synthetic sources -> dbt build (every model and data test) -> every dbt tier
-DAG once through Airflow -> sync DAGs into PostgreSQL -> the leaderboard, the serving tables
-and a freshness table printed from the servers -> stack down. Each step is a real process
-against real servers; a failing step stops the demo with its log tail (full logs under
-$STIR_HOME/demo-logs/).
+stack up -> Airflow (scheduler, DAG processor, API server; started in the background, its UI
+address printed first) -> synthetic sources -> dbt build (every model and data test) -> every
+dbt tier DAG once, then the sync DAGs into PostgreSQL, each triggered through Airflow's REST
+API and run by the real scheduler (stir.demo_runs) -> the leaderboard, the serving tables and
+a freshness table printed from the servers -> stack down (Airflow first). Each step is a real
+process against real servers; a failing step stops the demo with its log tail (full logs
+under $STIR_HOME/demo-logs/). `--dags-test` runs the DAGs with `airflow dags test` instead.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Demo:
         self.console = console
         self.log_dir = log_dir
         self.timings: list[tuple[str, float, str]] = []
+        self.run_seconds: dict[str, float] = {}  # step title -> DAG run duration read from the API
+        self.background_steps: set[str] = set()  # overlapped other steps: not added to the total
+        self.started = time.monotonic()
 
     def run(self, title: str, cmd: list[str], env: dict[str, str]) -> float:
         """Runs one step, showing a spinner with its latest output line; raises StepFailed with the tail."""
@@ -80,6 +85,62 @@ class Demo:
         self.console.print(f"   [green]ok[/] {elapsed:.1f}s", highlight=False)
         return elapsed
 
+    def background(self, title: str, cmd: list[str], env: dict[str, str]):
+        """Starts a step without waiting for it (its output to a log); `join` waits for it."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.log_dir / f"bg-{_slug(title)}.log"
+        self.console.print(f"[bold cyan]>>[/] {title} (in the background)  [dim]{shlex.join(_short(cmd))}[/]",
+                           highlight=False)
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(cmd, env=env, cwd=config.REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.background_steps.add(title)
+        return title, proc, log_path, time.monotonic()
+
+    def join(self, started_step) -> None:
+        title, proc, log_path, started = started_step
+        with self.console.status(f"waiting for: {title}"):
+            proc.wait()
+        elapsed = time.monotonic() - started
+        if proc.returncode != 0:
+            self.timings.append((title, elapsed, "failed"))
+            self.console.print(f"   [bold red]FAILED[/] {title} (exit {proc.returncode}); log: {log_path}",
+                               highlight=False)
+            self.console.print("\n".join(log_path.read_text(errors="replace").splitlines()[-60:]),
+                               markup=False, highlight=False)
+            raise StepFailed(title)
+        self.timings.append((title, elapsed, "ok"))
+        self.console.print(f"   [green]ok[/] {title} {elapsed:.1f}s (since its start)", highlight=False)
+
+    def dag_runs(self, api, steps: list[tuple[str, str]], logs_root: Path) -> None:
+        """(title, dag_id) in order, each triggered through the REST API and waited for."""
+        from stir.demo_runs import trigger_and_wait
+
+        for title, dag_id in steps:
+            self.console.print(f"[bold cyan]>>[/] {title}  [dim]REST API: trigger {dag_id}, wait for its run[/]",
+                               highlight=False)
+            started = time.monotonic()
+            with self.console.status(title) as status:
+                ticker = _Ticker(status, title, started)
+                ticker.start()
+                try:
+                    result = trigger_and_wait(api, dag_id, logs_root)
+                finally:
+                    ticker.stop()
+            elapsed = time.monotonic() - started
+            if result.duration_s is not None:
+                self.run_seconds[title] = result.duration_s
+            run_s = "-" if result.duration_s is None else f"{result.duration_s:.1f}s"
+            if result.state != "success":
+                self.timings.append((title, elapsed, "failed"))
+                self.console.print(f"   [bold red]FAILED[/] DAG {dag_id}, run {result.run_id}, task "
+                                   f"{result.failed_task or '?'}; log: {result.log_path or logs_root}",
+                                   highlight=False)
+                self.console.print(result.log_tail, markup=False, highlight=False)
+                raise StepFailed(title)
+            self.timings.append((title, elapsed, "ok"))
+            self.console.print(f"   [green]ok[/] {elapsed:.1f}s (DAG run {run_s}, run id {result.run_id})",
+                               highlight=False)
+
     def print_timings(self) -> None:
         from rich.table import Table
 
@@ -87,9 +148,12 @@ class Demo:
         table.add_column("step")
         table.add_column("result")
         table.add_column("seconds", justify="right")
+        table.add_column("DAG run s (API)", justify="right")
         for title, seconds, result in self.timings:
-            table.add_row(title, result, f"{seconds:.1f}")
-        table.add_row("[bold]total[/]", "", f"[bold]{sum(s for _, s, _ in self.timings):.1f}[/]")
+            run_s = self.run_seconds.get(title)
+            shown = f"{title} (background)" if title in self.background_steps else title
+            table.add_row(shown, result, f"{seconds:.1f}", "" if run_s is None else f"{run_s:.1f}")
+        table.add_row("[bold]total (wall clock)[/]", "", f"[bold]{time.monotonic() - self.started:.1f}[/]", "")
         self.console.print(table)
 
 
@@ -286,7 +350,8 @@ def print_served_freshness(console, env: dict[str, str]) -> None:
     console.print(f"freshness plot: {png} (also at /stir/freshness in the Airflow UI)", highlight=False)
 
 
-def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_SYNC_DAGS) -> int:
+def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_SYNC_DAGS,
+        dags_test: bool = False) -> int:
     from rich.console import Console
 
     # Tables wider than a pipe's default 80 columns stay readable in CI logs.
@@ -297,20 +362,38 @@ def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_
     base = dict(os.environ)
     since = datetime.now(timezone.utc)
     console.rule(f"stir demo: {creators:,} creators, seed {seed}, STIR_HOME={home}")
+    if not dags_test:
+        console.print(f"[bold]Airflow UI: http://{config.HOST}:{config.PORTS.airflow_api}[/] "
+                      "(up once Airflow has started; watch the runs live there)", highlight=False)
     ok = False
     try:
         demo.run("start the embedded stack", [*stir, "stack", "up"], base)
         env = load_stack_env(base)
+        airflow_start = None
+        if not dags_test:
+            from stir.demo_runs import SCHEDULER_ENV
+
+            # Starts while the sources are generated and built: its DAG processor parses the
+            # DAG files meanwhile.
+            airflow_start = demo.background("start Airflow (scheduler, DAG processor, API server)",
+                                            [*stir, "stack", "airflow", "start"], {**env, **SCHEDULER_ENV})
         demo.run(f"generate sources ({creators:,} creators)",
                  [*stir, "generate", "--creators", str(creators), "--seed", str(seed)], env)
         dbt_dirs = ["--project-dir", str(config.DBT_PROJECT_DIR), "--profiles-dir", str(config.DBT_PROFILES_DIR)]
         demo.run("dbt build: every model and data test", [_bin("dbt"), "build", *dbt_dirs], env)
-        airflow = _bin("airflow")
-        for tag in TIER_ORDER:
-            demo.run(f"tier {tag}",
-                     [airflow, "dags", "test", BY_TAG[tag].dag_id], env)
-        for dag_id in sync_dags:
-            demo.run(f"sync {dag_id}", [airflow, "dags", "test", dag_id], env)
+        steps = [(f"tier {tag}", BY_TAG[tag].dag_id) for tag in TIER_ORDER]
+        steps += [(f"sync {dag_id}", dag_id) for dag_id in sync_dags]
+        if dags_test:
+            airflow = _bin("airflow")
+            for title, dag_id in steps:
+                demo.run(title, [airflow, "dags", "test", dag_id], env)
+        else:
+            from stir.stack.airflow_api import AirflowApi
+
+            demo.join(airflow_start)
+            console.print(f"[bold]Airflow UI: {env['AIRFLOW__API__BASE_URL']}[/] (scheduler healthy)",
+                          highlight=False)
+            demo.dag_runs(AirflowApi(env["AIRFLOW__API__BASE_URL"]), steps, Path(env["AIRFLOW_HOME"]) / "logs")
         print_leaderboard(console, env)
         print_serving_tables(console, env)
         print_freshness(console, env, since)
@@ -318,13 +401,17 @@ def run(creators: int, seed: int, keep: bool, sync_dags: tuple[str, ...] = DEMO_
         ok = True
     except StepFailed:
         pass
+    except KeyboardInterrupt:
+        console.print("[bold red]interrupted[/]" + ("" if keep else ": stopping Airflow and the stack"))
+        raise
     finally:
         if keep:
             console.print(f"stack left running (--keep): `set -a; source {home / 'stack.env'}; set +a`, "
-                          "then `stir stack down` when done", highlight=False)
+                          "then `stir stack down` when done (it stops Airflow first)", highlight=False)
         else:
             try:
-                demo.run("stop the embedded stack", [*stir, "stack", "down"], base)
+                # Stops Airflow's whole process group first, then the stack.
+                demo.run("stop Airflow and the embedded stack", [*stir, "stack", "down"], base)
             except StepFailed:
                 ok = False
         demo.print_timings()
@@ -336,5 +423,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("demo", help="run the whole pipeline once on the embedded stack")
     parser.add_argument("--creators", type=int, default=int(os.environ.get("STIR_DEMO_CREATORS", "5000")))
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--keep", action="store_true", help="leave the stack running afterwards")
-    parser.set_defaults(func=lambda args: run(args.creators, args.seed, args.keep))
+    parser.add_argument("--keep", action="store_true", help="leave the stack (and Airflow) running afterwards")
+    parser.add_argument("--dags-test", action="store_true",
+                        help="run each DAG with `airflow dags test` instead of on Airflow's scheduler")
+    parser.set_defaults(func=lambda args: run(args.creators, args.seed, args.keep, dags_test=args.dags_test))
