@@ -6,7 +6,8 @@ the DAG list shows the 76 DAGs, the Assets page lists the marts, the DAG page of
 sync_leaderboard_prod names its mart's Asset, the freshness page lists the served tables and
 the dbt docs load. Meanwhile, on the same scheduler, a probe DAG with a 1-minute budget
 (tests/e2e/probe_dags, its own bundle) outlives 80 % of it and its deadline alert reaches the
-stack's Slack sink. Skipped when no Chromium is installed (.ci/run installs the Debian package).
+stack's Slack sink; a REST-triggered dbt_core run's Asset events start its sync, which publishes that
+run's build; a dbt_daily run starts sync_leaderboard_prod by itself. Skipped when no Chromium is installed (.ci/run installs the Debian package).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from stir.airflow.sync_pairs import SYNC_PAIRS
 from stir.stack.airflow_api import AirflowApi
 from stir.sync import freshness
 
-from .helpers import run_stir
+from .helpers import dbt, run_stir
 from .test_airflow_standalone import DAGS_DIR, EXPECTED_DAGS, READY_TIMEOUT, _get
 
 PROBES = Path(__file__).parent / "probe_dags"
@@ -290,3 +291,48 @@ def test_asset_triggered_sync_publishes_the_last_tier_run(standalone, generated)
     finally:
         for dag_id in (CORE_SYNC, TIER):  # the metadata DB outlives the test: leave them paused
             api.set_paused(dag_id, True)
+
+
+DAILY, LEADERBOARD_SYNC = "dbt_daily", "sync_leaderboard_prod"
+
+
+def _end_runs(api: AirflowApi, dag_id: str, keep=lambda run: False) -> None:
+    """Mark the DAG's queued/running runs failed (except `keep`), so its one active run slot is free."""
+    for run in api.dag_runs(dag_id):
+        if run["state"] in ("queued", "running") and not keep(run):
+            api._request("PATCH", f"/api/v2/dags/{dag_id}/dagRuns/{run['dag_run_id']}", {"state": "failed"})
+
+
+def test_dbt_daily_run_starts_sync_leaderboard_prod_by_itself(standalone, generated):
+    """Issue 13, item 6: the daily tier's rebuild of mart_leaderboard starts sync_leaderboard_prod
+    (an Asset event), instead of the original's guess that 20:15 comes after the 19:00 batch."""
+    env = standalone["env"]
+    api = AirflowApi(standalone["base"])
+    # The daily tier reads what other tiers build (some through macros, not refs): every model once.
+    result = dbt(env, "run")
+    assert result.returncode == 0, result.stdout[-4000:]
+    try:
+        # Unpausing runs the sync's cron fallback for its latest interval at once; it is ended below
+        # so the Asset-triggered run is not held behind it (one active run per DAG).
+        api.set_paused(LEADERBOARD_SYNC, False)
+        api.set_paused(DAILY, False)
+        run_id = api.trigger(DAILY)
+        _end_runs(api, DAILY, keep=lambda run: run["dag_run_id"] == run_id)  # an unpause's cron interval
+        daily = api.wait(DAILY, run_id, timeout=1200)
+        assert daily["state"] == "success", daily
+        ends = [t["end_date"] for t in api.task_instances(DAILY, run_id) if t.get("end_date")]
+        built = max(map(_ts, ends))
+
+        def asset_run_started():
+            # a cron-fallback run created late by the unpause would hold the one active-run slot
+            _end_runs(api, LEADERBOARD_SYNC, keep=lambda run: run["run_type"] == "asset_triggered")
+            return [r for r in api.dag_runs(LEADERBOARD_SYNC)
+                    if r["run_type"] == "asset_triggered" and _ts(r["queued_at"]) >= built and r.get("start_date")]
+
+        started = _wait_for(asset_run_started, 600)
+        assert started, f"{LEADERBOARD_SYNC} did not start after {DAILY} {run_id}: {api.dag_runs(LEADERBOARD_SYNC)}"
+        assert _ts(started[-1]["start_date"]) >= built
+    finally:
+        for dag_id in (LEADERBOARD_SYNC, DAILY):
+            api.set_paused(dag_id, True)
+            _end_runs(api, dag_id)
