@@ -12,6 +12,7 @@ import re
 import select
 import socket
 import threading
+import time
 from collections.abc import Callable
 
 from .errors import ServerError
@@ -151,10 +152,21 @@ class Running:
                     query_id = self._socks.pop(sock, None)  # readable: closed, or a pipelined request
                 if gone and query_id is not None:
                     log.info("client of query_id=%s disconnected; cancelling its query", query_id)
-                    try:
-                        self._kill(query_id)
-                    except Exception:  # the query may have just finished
-                        log.debug("kill after disconnect", exc_info=True)
+                    self._cancel(query_id)
+
+    def _cancel(self, query_id: str, attempts: int = 3) -> None:
+        # A KILL that finds no query is not an error; an engine error is, and a query left
+        # running for a gone client is what this thread exists to prevent: retry, then say so.
+        for attempt in range(1, attempts + 1):
+            try:
+                self._kill(query_id)
+                return
+            except Exception:
+                if attempt == attempts:
+                    log.warning("could not cancel query_id=%s after its client disconnected", query_id,
+                                exc_info=True)
+                else:
+                    time.sleep(0.2)
 
 
 def kill_statement(query_id: str) -> str:
