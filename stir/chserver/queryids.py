@@ -137,10 +137,7 @@ class Running:
                 self._wake.wait(1.0)
                 self._wake.clear()
                 continue
-            try:
-                readable, _, _ = select.select(socks, [], [], 0.2)
-            except (OSError, ValueError):
-                readable = [s for s in socks if s.fileno() < 0]
+            readable = _readable(socks, 0.2)
             for sock in readable:
                 try:
                     gone = sock.fileno() < 0 or sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
@@ -167,6 +164,19 @@ class Running:
                                 exc_info=True)
                 else:
                     time.sleep(0.2)
+
+
+def _readable(socks: list[socket.socket], timeout: float) -> list[socket.socket]:
+    """Sockets with data or a hang-up. poll(), not select(): the engine keeps many files open,
+    so client sockets get descriptors above select()'s FD_SETSIZE (1024) on a busy server."""
+    poller, by_fd = select.poll(), {}
+    for sock in socks:
+        fd = sock.fileno()
+        if fd < 0:
+            return [sock]  # closed under us: let the caller drop it
+        by_fd[fd] = sock
+        poller.register(fd, select.POLLIN | select.POLLPRI | select.POLLHUP | select.POLLERR)
+    return [by_fd[fd] for fd, _ in poller.poll(timeout * 1000) if fd in by_fd]
 
 
 def kill_statement(query_id: str) -> str:
