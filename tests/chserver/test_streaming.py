@@ -128,7 +128,8 @@ def test_client_query_id_in_processes_without_secrets_and_disconnect_cancels(ch)
         assert b"stir-qid" not in shown
     finally:
         sock.close()
-    assert _wait_for(lambda: _processes(ch, qid) == b"", timeout=20)  # 100 rows x 0.5 s if never cancelled
+    # 100 rows x 0.5 s if never cancelled; the server's log tells why when it was not
+    assert _wait_for(lambda: _processes(ch, qid) == b"", timeout=20), ch.log_text()[-4000:]
 
 
 def test_kill_query_by_client_query_id(ch):
