@@ -1,16 +1,22 @@
 """Fixtures for the DAG tests. Airflow reads its settings at import, so they are set first.
 
-Own state dir and ports (STIR_HOME=/tmp/stir-dags, ClickHouse 18723, sidecar 18765) keep
-these tests clear of other engineers' stacks on the same machine.
+Own state dir (one per checkout, so its migrated Airflow DB is reused between runs) and
+free ports for ClickHouse and the sidecar keep these tests clear of a user's stack and of
+another checkout's test run on the same machine.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 
-STIR_HOME = Path(os.environ.get("STIR_DAGS_TEST_HOME", "/tmp/stir-dags"))
+from stir.chserver.testing import free_ports
+
+_REPO = Path(__file__).resolve().parents[2]
+_CHECKOUT = hashlib.sha1(str(_REPO).encode()).hexdigest()[:10]
+STIR_HOME = Path(os.environ.get("STIR_DAGS_TEST_HOME", f"/tmp/stir-dags-{_CHECKOUT}"))
 _AIRFLOW_HOME = STIR_HOME / "airflow"
 _AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
 os.environ.update({
@@ -24,15 +30,14 @@ os.environ.update({
 })
 # Probe DAGs used by dag.test() live in their own bundle, listed first so dag.test() finds
 # them without parsing the whole dags/ folder.
-_REPO = Path(__file__).resolve().parents[2]
 os.environ["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"] = json.dumps([
     {"name": "stir-test-probes", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
      "kwargs": {"path": str(_REPO / "tests" / "dags" / "probe_dags")}},
     {"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
      "kwargs": {"path": str(_REPO / "dags")}},
 ])
-os.environ.setdefault("STIR_CH_PORT", "18723")
-os.environ.setdefault("STIR_SIDECAR_PORT", "18765")
+# Always fresh: a sourced stack.env must not point these tests at the user's own stack.
+os.environ["STIR_CH_PORT"], os.environ["STIR_SIDECAR_PORT"] = (str(p) for p in free_ports(2))
 
 import pytest  # noqa: E402
 
