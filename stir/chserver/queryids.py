@@ -131,39 +131,77 @@ class Running:
 
     def _watch(self) -> None:
         while True:
-            with self._lock:
-                socks = list(self._socks)
-            if not socks:
-                self._wake.wait(1.0)
-                self._wake.clear()
-                continue
-            readable = _readable(socks, 0.2)
-            for sock in readable:
-                try:
-                    gone = sock.fileno() < 0 or sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-                except BlockingIOError:
-                    gone = False
-                except OSError:
-                    gone = True
-                with self._lock:
-                    query_id = self._socks.pop(sock, None)  # readable: closed, or a pipelined request
-                if gone and query_id is not None:
-                    log.info("client of query_id=%s disconnected; cancelling its query", query_id)
-                    self._cancel(query_id)
+            try:
+                self._watch_once()
+            except Exception:  # this thread must outlive any one bad socket
+                log.warning("disconnect watch hiccup", exc_info=True)
+                time.sleep(0.2)
 
-    def _cancel(self, query_id: str, attempts: int = 3) -> None:
-        # A KILL that finds no query is not an error; an engine error is, and a query left
-        # running for a gone client is what this thread exists to prevent: retry, then say so.
+    def _watch_once(self) -> None:
+        with self._lock:
+            socks = list(self._socks)
+        if not socks:
+            self._wake.wait(1.0)
+            self._wake.clear()
+            return
+        for sock in _readable(socks, 0.2):
+            gone = client_gone(sock, polled=True)
+            with self._lock:
+                query_id = self._socks.pop(sock, None)  # readable: closed, or a pipelined request
+            if gone and query_id is not None:
+                log.info("client of query_id=%s disconnected; cancelling its query", query_id)
+                # its own thread: a slow KILL must not hold up noticing the next disconnect
+                threading.Thread(target=self._cancel, args=(query_id,), name="chserver-cancel", daemon=True).start()
+
+    def _running(self, query_id: str) -> bool:
+        with self._lock:
+            return query_id in self._ids
+
+    def _cancel(self, query_id: str, attempts: int = 3, grace: float = 5.0) -> None:
+        # A KILL that finds no query is not an error. A query left running for a gone client
+        # is what this exists to prevent, so a KILL counts only once the handler has let go
+        # of the query: retry until then, and say so when it never happens.
         for attempt in range(1, attempts + 1):
             try:
                 self._kill(query_id)
-                return
             except Exception:
-                if attempt == attempts:
-                    log.warning("could not cancel query_id=%s after its client disconnected", query_id,
-                                exc_info=True)
-                else:
-                    time.sleep(0.2)
+                log.warning("KILL for query_id=%s failed (attempt %d)", query_id, attempt, exc_info=True)
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                if not self._running(query_id):
+                    return
+                time.sleep(0.05)
+        log.warning("query_id=%s still running %.0f s after its client disconnected", query_id, attempts * grace)
+
+
+def client_gone(sock: socket.socket, polled: bool = False) -> bool:
+    """True when the peer has closed or reset the connection. Data waiting (a pipelined
+    request) is not a hang-up. `polled`: the caller already knows the socket is readable."""
+    try:
+        if sock.fileno() < 0:
+            return True
+        if not polled and not _readable([sock], 0):
+            return False
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+class HangupCheck:
+    """The handler's own look at its client between result blocks, at most every `every`
+    seconds: a hang-up stops the query even if the watch thread has not seen it yet."""
+
+    def __init__(self, sock: socket.socket, every: float = 0.1):
+        self._sock, self._every, self._next = sock, every, 0.0
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self._every
+        return client_gone(self._sock)
 
 
 def _readable(socks: list[socket.socket], timeout: float) -> list[socket.socket]:

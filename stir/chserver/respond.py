@@ -47,8 +47,15 @@ class Responder:
         stats = {"read_rows": 0, "read_bytes": 0, "result_rows": 0, "result_bytes": 0}
         blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
         held, size = [], 0
+        hung_up = queryids.HangupCheck(self.connection)
         try:
             for block in blocks:
+                if hung_up():
+                    _cancel(res)
+                    self.close_connection = True
+                    body_bytes = b"".join(held)
+                    return Outcome(b"", fmt, self._summary(stats, started, len(body_bytes), fmt, body_bytes),
+                                   sent=True, error="client-disconnected")
                 held.append(block)
                 size += len(block)
                 if size >= streaming.STREAM_THRESHOLD:
@@ -61,7 +68,7 @@ class Responder:
         except BaseException:
             _cancel(res)
             raise
-        return self._stream(spec, query_id, fmt, held, blocks, res, stats, started)
+        return self._stream(spec, query_id, fmt, held, blocks, res, stats, started, hung_up)
 
     @staticmethod
     def _blocks(res, fmt: str, stats: dict[str, int]):
@@ -85,7 +92,8 @@ class Responder:
                 "result_rows": count_rows(fmt, body), "result_bytes": result_bytes,
                 "elapsed_ns": time.perf_counter_ns() - started}
 
-    def _stream(self, spec, query_id: str, fmt: str, held: list[bytes], blocks, res, stats, started) -> Outcome:
+    def _stream(self, spec, query_id: str, fmt: str, held: list[bytes], blocks, res, stats, started,
+                hung_up) -> Outcome:
         """Chunked response from here on; an engine error now goes into the body, framed
         by the exception tag, and the connection closes."""
         tag = streaming.new_tag()
@@ -108,6 +116,8 @@ class Responder:
             error_block = b""
             try:
                 for block in blocks:
+                    if hung_up():
+                        raise ConnectionResetError("client hung up")  # a write may not fail for a while yet
                     self.wfile.write(streaming.chunk(pack(block)))
             except ServerError as err:
                 outcome.error = f"{err.code}:{err.name}"
