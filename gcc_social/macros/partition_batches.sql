@@ -23,7 +23,7 @@
              i-th range of each.
 
     Inserts go into the intermediate table before dbt swaps it in, so a full refresh
-    never exposes a half-built table. Below stir_batch_rows (every test and the 100k
+    never exposes a half-built table; a first build is built aside and renamed in. Below stir_batch_rows (every test and the 100k
     bench) there is a single batch: the plain one-shot build; a model's
     meta={'batch_rows': N} asks for smaller batches (var('stir_batch_rows') still wins
     when set smaller, as the tests do). var('stir_batched_builds',
@@ -133,17 +133,33 @@ where {{ batch_slot(kind, column, relation) }}
 {%- endmacro %}
 
 {#- dbt-clickhouse's create_table_as (create empty, then insert the SELECT), inserting
-    batch by batch when the SQL carries a batch slot. -#}
+    batch by batch when the SQL carries a batch slot. A full refresh builds into dbt's
+    intermediate table, but a first build goes straight into the target: batched, it is
+    built aside and renamed into place by the last statement, so a batch that fails
+    leaves no half-filled target for the next run to mistake for history (an incremental
+    run over an empty or partial table would read the whole source at once). -#}
 {% macro clickhouse__create_table_as(temporary, relation, sql) -%}
-    {% set has_contract = config.get('contract').enforced %}
-    {{ clickhouse__create_empty_table(temporary, relation, sql, has_contract) }}
-    {%- if not temporary %}
-        {%- set selects = stir_batched_selects(sql) %}
+    {%- set has_contract = config.get('contract').enforced %}
+    {%- set selects = [sql] if temporary else stir_batched_selects(sql) %}
+    {%- if selects | length > 1 and relation.schema == this.schema and relation.identifier == this.identifier %}
+        {%- set building = relation.incorporate(path={'identifier': relation.identifier ~ '__stir_building'}) %}
+        {% call statement('stir_batch_clear') %}drop table if exists {{ building }}{% endcall %}
+        {{ clickhouse__create_empty_table(False, building, sql, has_contract) }}
+        {%- for batch_sql in selects %}
+            {% call statement('stir_batch_' ~ loop.index) %}
+                {{ clickhouse__insert_into(building, batch_sql, has_contract) }}
+            {% endcall %}
+        {%- endfor %}
+        rename table {{ building }} to {{ relation }}
+    {%- else %}
+        {{ clickhouse__create_empty_table(temporary, relation, sql, has_contract) }}
         {%- for batch_sql in selects[:-1] %}
             {% call statement('stir_batch_' ~ loop.index) %}
                 {{ clickhouse__insert_into(relation, batch_sql, has_contract) }}
             {% endcall %}
         {%- endfor %}
-        {{ clickhouse__insert_into(relation, selects[-1], has_contract) }}
+        {%- if not temporary %}
+            {{ clickhouse__insert_into(relation, selects[-1], has_contract) }}
+        {%- endif %}
     {%- endif %}
 {%- endmacro %}

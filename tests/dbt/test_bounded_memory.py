@@ -95,3 +95,30 @@ def test_model_over_the_memory_cap_fails_naming_itself(builds, ch, ch_server, tm
     assert "mart_instagram_post" in out and "MEMORY_LIMIT_EXCEEDED" in out, out[-3000:]
     # the server survived and the previous table is still served
     assert contents(ch)["mart_instagram_post"] == builds["refreshed"]["mart_instagram_post"]
+
+
+def _exists(ch, name: str) -> bool:
+    return bool(ch.command(f"select count() from system.tables where database = 'dbt' and name = '{name}'"))
+
+
+def test_a_failed_batched_first_build_leaves_no_table_and_the_next_run_builds_it_whole(
+        builds, ch, ch_server, dbt, tmp_path, monkeypatch):
+    ch.command("drop table dbt.mart_instagram_post")
+    # ~5.2 MiB: enough for the batch planning (count, key sample: ~4.1 MiB), not for a
+    # batch insert (~6.7 MiB), so the build fails after it has started writing
+    monkeypatch.setenv("STIR_CH_MAX_MEMORY_USAGE", "5500000")
+    monkeypatch.setenv("STIR_CH_EXTERNAL_BYTES", "0")
+    capped = make_dbt_runner(ch_server, tmp_path)
+    proc = capped("run", "--select", "mart_instagram_post", "--vars", SMALL_BATCHES, check=False)
+    assert proc.returncode != 0 and "MEMORY_LIMIT_EXCEEDED" in proc.stdout + proc.stderr, proc.stdout[-3000:]
+    ch.command("system flush logs")
+    failed_batches = ch.command("select count() from system.query_log where type = 'ExceptionWhileProcessing' "
+                                "and query like '%mart_instagram_post%stir_batch % of %'")
+    assert int(failed_batches) >= 1  # it failed inside the batches, after the table was created
+    # no empty or half-filled target: the next plain run must be a first build again,
+    # not an incremental run reading the whole history against an empty table
+    assert not _exists(ch, "mart_instagram_post")
+    rebuilt = dbt("run", "--select", "mart_instagram_post", "--vars", SMALL_BATCHES)
+    assert "batched build of `dbt`.`mart_instagram_post" in rebuilt.stdout
+    assert contents(ch)["mart_instagram_post"] == builds["one_shot"]["mart_instagram_post"]
+    assert not _exists(ch, "mart_instagram_post__stir_building")
