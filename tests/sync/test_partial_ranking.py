@@ -191,3 +191,19 @@ def test_export_where_picks_each_keys_latest_ranking():
     with pytest.raises(ValueError):
         upsert.full_mart("mart_x")
 
+
+
+def test_every_partial_mart_carries_its_served_tables_columns(published, pg):
+    """All six upsert pairs (YouTube too): the export plan finds every served column in the partial mart."""
+    from stir.airflow.sync_pairs import UPSERT_PAIRS
+    from stir.sync import export, pgmeta
+
+    conn = pg.connect()
+    try:
+        cur = conn.cursor()
+        for _dag, mart, table, key in UPSERT_PAIRS:
+            ch_columns = export.describe(published["ch"], mart)
+            planned = export.plan_columns(pgmeta.columns(cur, pgmeta.oid(cur, "public", table)), ch_columns)
+            assert key in [c.name for c in planned] and "ranked_at" in ch_columns, (mart, table)
+    finally:
+        conn.close()
