@@ -19,8 +19,8 @@ RETRY_DELAY = dt.timedelta(minutes=5)
 # category key -> (label in docs/dags.md, number of DAGs the platform has in it)
 CATEGORIES: dict[str, tuple[str, int]] = {
     "dbt": ("dbt orchestration", 11),
-    "instagram_sync": ("Instagram sync", 17),
-    "youtube_sync": ("YouTube sync", 12),
+    "instagram_sync": ("Instagram sync", 18),
+    "youtube_sync": ("YouTube sync", 13),
     "collection_sync": ("collection/leaderboard sync", 15),
     "operational": ("operational/verification", 9),
     "asset_upload": ("asset upload", 7),

@@ -70,4 +70,5 @@ def stir_dag(
     dag.stir_category = category
     dag.stir_timeout_minutes = timeout_minutes
     dag.stir_sync_pairs = []
+    dag.stir_upsert_pairs = []
     return dag

@@ -61,3 +61,33 @@ def clickhouse_to_postgres(*, mart: str, table: str, enrich: str | None = None, 
         )
         export >> download >> load >> vacuum
     return group
+
+
+def clickhouse_upsert_postgres(*, mart: str, table: str, key: str, group_id: str | None = None):
+    """export -> download -> upsert: a partial mart's newest rows replace their keys' rows in a
+    served table (stir.sync.upsert); a run with nothing ranked since the full build skips."""
+    from airflow.providers.ssh.operators.ssh import SSHOperator
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import TaskGroup
+
+    settings = sync_settings.current()
+    with TaskGroup(group_id=group_id or table.rpartition(".")[2]) as group:
+        export = PythonOperator(
+            task_id="export",
+            python_callable=tasks.export_partial_task,
+            op_kwargs={"mart": mart, "table": table, "key": key},
+        )
+        download = SSHOperator(
+            task_id="download",
+            ssh_conn_id=config.SSH_CONN_ID,
+            command="{{ ti.xcom_pull(task_ids='" + export.task_id + "')['download_command'] }}",
+            cmd_timeout=settings.download_timeout_s,
+            do_xcom_push=False,
+        )
+        upsert = PythonOperator(
+            task_id="upsert",
+            python_callable=tasks.upsert_task,
+            op_kwargs={"table": table, "key": key, "export_task_id": export.task_id},
+        )
+        export >> download >> upsert
+    return group

@@ -2,7 +2,7 @@
 
 verify_pg_sync_counts reads the pairs from here, so it runs wherever the package is
 installed (the compose image does not ship docs/). tests/dags/test_catalogue.py checks
-this list against docs/dags.md and against the sync DAGs themselves: change all three
+these lists against docs/dags.md and against the sync DAGs themselves: change all three
 together.
 """
 
@@ -70,6 +70,22 @@ SYNC_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("sync_campaign_analytics_prod", "mart_campaign_post", "campaign_post"),
     ("sync_campaign_analytics_prod", "mart_campaign_creator_performance", "campaign_creator_performance"),
     ("sync_group_metrics_prod", "mart_primary_group_metrics", "primary_group_metrics"),
+)
+
+
+# (upsert DAG, partial mart, served table, key): the partial post-ranking path (stir/sync/upsert.py).
+# Each table is also swapped whole by a full sync above; verify_pg_sync_counts reconciles those
+# pairs only (a partial mart holds the hot profiles, a fraction of the table by design).
+UPSERT_PAIRS: tuple[tuple[str, str, str, str], ...] = (
+    ("sync_insta_ranking_partial", "mart_instagram_recent_post_stats_partial", "instagram_recent_post_stats",
+     "profile_id"),
+    ("sync_insta_ranking_partial", "mart_instagram_post_ranking_partial", "instagram_post_ranking", "profile_id"),
+    ("sync_insta_ranking_partial", "mart_instagram_account_summary_partial", "instagram_account_summary",
+     "profile_id"),
+    ("sync_yt_ranking_partial", "mart_youtube_recent_video_stats_partial", "youtube_recent_video_stats",
+     "channel_id"),
+    ("sync_yt_ranking_partial", "mart_youtube_video_ranking_partial", "youtube_video_ranking", "channel_id"),
+    ("sync_yt_ranking_partial", "mart_youtube_account_summary_partial", "youtube_account_summary", "channel_id"),
 )
 
 

@@ -47,3 +47,36 @@ def sync_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int,
                                    min_ratio=pair.min_ratio)
     dag.stir_sync_pairs = [(p.mart, p.table) for p in pairs]
     return dag
+
+
+@dataclass(frozen=True)
+class UpsertPair:
+    """A partial mart whose newest rows per `key` replace that key's rows in a served table."""
+    mart: str
+    table: str
+    key: str
+
+
+def upsert_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int, doc_md: str | None,
+               pairs: list[UpsertPair]):
+    """The partial post-ranking DAG: per-key upserts into tables a full sync swaps (stir.sync.upsert)."""
+    from stir.airflow.factory import stir_dag
+    from stir.sync.upsert import full_mart
+
+    if not pairs:
+        raise DagParameterError(f"{dag_id}: an upsert DAG needs at least one (mart, table, key)")
+    for pair in pairs:
+        check_mart(dag_id, pair.mart)
+        check_mart(dag_id, full_mart(pair.mart))
+        check_table(dag_id, pair.table)
+        check_table(dag_id, pair.key)
+
+    from stir.airflow.lineage import sync_schedule
+    from stir.airflow.sync import clickhouse_upsert_postgres
+
+    with stir_dag(dag_id=dag_id, category=category, schedule=schedule, timeout_minutes=timeout_minutes,
+                  doc_md=doc_md, timetable=sync_schedule(schedule, [p.mart for p in pairs])) as dag:
+        for pair in pairs:
+            clickhouse_upsert_postgres(mart=pair.mart, table=pair.table, key=pair.key)
+    dag.stir_upsert_pairs = [(p.mart, p.table, p.key) for p in pairs]
+    return dag

@@ -97,7 +97,7 @@ def drop_leftovers(conn, names: TableNames, settings: SyncSettings, progress: Ca
     return leftovers
 
 
-def _check_live(cur, names: TableNames, req: LoadRequest, enrichment: enrich.Enrichment | None) -> int:
+def check_live(cur, names: TableNames, req: LoadRequest, enrichment: enrich.Enrichment | None) -> int:
     live_oid = pgmeta.oid(cur, names.schema, names.table)
     if live_oid is None:
         raise SyncError(f"{names.qualified} does not exist; apply the migrations first (stir migrate)")
@@ -112,7 +112,7 @@ def _check_live(cur, names: TableNames, req: LoadRequest, enrichment: enrich.Enr
     return live_oid
 
 
-def _fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,
+def fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,
           enrichment: enrich.Enrichment | None) -> int:
     """COPY the file into the staging table (created in this transaction); returns rows inserted."""
     target = qn(names.schema, staging)
@@ -173,11 +173,11 @@ def sync_table(conn, req: LoadRequest, settings: SyncSettings,
         started = time.perf_counter()
         cur.execute("BEGIN")
         try:
-            live_oid = _check_live(cur, names, req, enrichment)
+            live_oid = check_live(cur, names, req, enrichment)
             cur.execute(f"CREATE TABLE {qn(names.schema, staging)} (LIKE {qn(names.schema, names.table)} "
                         "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE "
                         "INCLUDING COMPRESSION INCLUDING COMMENTS INCLUDING STATISTICS)")
-            loaded = _fill(cur, names, staging, req, live_oid, enrichment)
+            loaded = fill(cur, names, staging, req, live_oid, enrichment)
             steps["copy"] = time.perf_counter() - started
             progress(f"loaded {loaded} rows into {names.schema}.{staging} in {steps['copy']:.1f}s")
             swap.check_guards(names, swap.Guards(req.expected_rows, req.min_ratio, allow_shrink=True),

@@ -148,3 +148,59 @@ def vacuum_task(*, table: str, **context) -> None:
         load.vacuum_analyze(conn, TableNames.parse(table), current())
     finally:
         conn.close()
+
+
+# --- the partial post-ranking path: per-key upserts (stir.sync.upsert) -----------------------
+
+
+def export_partial_task(*, mart: str, table: str, key: str, **context) -> dict:
+    """Export the keys ranked since the full mart's build; skip the run when there are none."""
+    from airflow.providers.clickhousedb.hooks.clickhouse import ClickHouseHook
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from stir.sync import upsert
+
+    settings = current()
+    slug = run_slug(context["run_id"])
+    names = TableNames.parse(table)
+    key_name = f"{config.S3_PREFIX}/{names.table}{upsert.PARTIAL_SUFFIX}/{slug}.{export.EXTENSIONS['typed']}"
+    target = s3_target(config.AWS_CONN_ID, key_name)
+    ch = ClickHouseHook(clickhouse_conn_id=config.CLICKHOUSE_CONN_ID).get_client()
+    pg = pg_connect()
+    try:
+        full_built = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, upsert.full_mart(mart))
+        where = upsert.latest_rows_where(mart, key, full_built, config.DBT_SCHEMA)
+        relation = export.source_relation(mart, export.table_engine(ch, mart, config.DBT_SCHEMA), config.DBT_SCHEMA)
+        pending = int(ch.query(f"SELECT count() FROM {relation} WHERE {where}").result_rows[0][0])
+        if pending == 0:
+            raise AirflowSkipException(f"no {key} of {config.DBT_SCHEMA}.{mart} was ranked after the full mart's "
+                                       f"build ({full_built}); {names.qualified} already serves the newest rows")
+        built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, mart)
+        info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt="typed", where=where)
+    finally:
+        pg.close()
+        ch.close()
+    info.update(mart=f"{config.DBT_SCHEMA}.{mart}", built_at=built_at.isoformat() if built_at else None,
+                path=f"{settings.local_dir.rstrip('/')}/{names.table}{upsert.PARTIAL_SUFFIX}/{slug}.tsv")
+    info["download_command"] = download_command(settings, info["bucket"], key_name, info["path"])
+    log.info("exported %s rows of %s.%s ranked after %s", info["rows"], config.DBT_SCHEMA, mart, full_built)
+    return info
+
+
+def upsert_task(*, table: str, key: str, export_task_id: str, **context) -> dict:
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from stir.sync import upsert
+
+    info = context["ti"].xcom_pull(task_ids=export_task_id)
+    request = load.LoadRequest(names=TableNames.parse(table), path=info["path"], fmt=info["format"],
+                               columns=list(info["columns"]), expected_rows=int(info["rows"]),
+                               freshness=_freshness(info, context))
+    conn = pg_connect()
+    try:
+        result = upsert.upsert_rows(conn, request, key, current(), log.info)
+    except SyncSkipped as exc:
+        raise AirflowSkipException(str(exc)) from None
+    finally:
+        conn.close()
+    return {"table": result.table, "keys": result.keys, "deleted": result.deleted, "inserted": result.inserted}

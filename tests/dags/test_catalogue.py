@@ -7,10 +7,11 @@ import re
 from stir import config
 from stir.airflow import constants
 from stir.airflow.marts import MODEL_TIERS
-from stir.airflow.sync_pairs import SYNC_PAIRS
+from stir.airflow.sync_pairs import SYNC_PAIRS, UPSERT_PAIRS
 
 CATALOGUE = config.REPO_ROOT / "docs" / "dags.md"
 PAIR = re.compile(r"`(mart_[a-z0-9_]+)` -> `([a-z0-9_]+)`")
+UPSERT = re.compile(r"`(mart_[a-z0-9_]+)` ~> `([a-z0-9_]+)` by `([a-z0-9_]+)`")
 
 
 def parse_catalogue() -> dict[str, dict]:
@@ -32,6 +33,7 @@ def parse_catalogue() -> dict[str, dict]:
             "timeout": int(timeout),
             "purpose": purpose,
             "pairs": PAIR.findall(pairs),
+            "upserts": UPSERT.findall(pairs),
         }
     return rows
 
@@ -45,6 +47,7 @@ def test_catalogue_lists_every_dag_as_coded(dagbag):
         assert row["schedule"] == getattr(dag.timetable, "timetable", dag.timetable).expression, dag_id
         assert row["timeout"] == dag.stir_timeout_minutes, dag_id
         assert row["pairs"] == list(dag.stir_sync_pairs), dag_id
+        assert row["upserts"] == list(dag.stir_upsert_pairs), dag_id
         assert len(row["purpose"]) > 30, dag_id
 
 
@@ -60,6 +63,20 @@ def test_runtime_pairs_are_the_catalogue_and_the_dags(dagbag):
     assert list(SYNC_PAIRS) == catalogue
     coded = sorted((d.dag_id, *p) for d in dagbag.dags.values() for p in d.stir_sync_pairs)
     assert sorted(SYNC_PAIRS) == coded
+    upserts = [(dag_id, *u) for dag_id, row in parse_catalogue().items() for u in row["upserts"]]
+    assert list(UPSERT_PAIRS) == upserts and len(upserts) == 6
+    assert sorted(UPSERT_PAIRS) == sorted((d.dag_id, *u) for d in dagbag.dags.values() for u in d.stir_upsert_pairs)
+
+
+def test_every_partial_mart_reaches_a_table_its_full_mart_is_swapped_into():
+    """The partial tier has readers: each of its marts upserts into the table its full mart feeds."""
+    from stir.airflow.tier_models import TIER_MODELS
+    from stir.sync.upsert import full_mart
+
+    swapped = {(m, t) for _d, m, t in SYNC_PAIRS}
+    assert {m for _d, m, _t, _k in UPSERT_PAIRS} == set(TIER_MODELS["post_ranker_partial"])
+    for _dag, mart, table, _key in UPSERT_PAIRS:
+        assert (full_mart(mart), table) in swapped, (mart, table)
 
 
 def test_mart_registry_matches_models_md():

@@ -1,4 +1,4 @@
-"""The whole dags/ folder: it imports, has the platform's 76 DAGs, and each meets the defaults."""
+"""The whole dags/ folder: it imports, has the platform's 78 DAGs, and each meets the defaults."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ KNOWN_FROM_ORIGINAL = {
 
 def test_no_import_errors_and_76_dags(dagbag):
     assert dagbag.import_errors == {}
-    assert len(dagbag.dags) == 76
+    assert len(dagbag.dags) == 78
 
 
 def test_one_dag_per_file(dagbag):
@@ -111,7 +111,8 @@ def test_schedules_from_the_original(dagbag):
 
     assert by_cron["*/5 * * * *"] == {"dbt_recent_scl"} and timeout("dbt_recent_scl") == 90
     assert "sync_insta_collection_posts" in by_cron["*/10 * * * *"] and len(by_cron["*/10 * * * *"]) == 5
-    assert {"dbt_core", "post_ranker_partial"} == by_cron["*/15 * * * *"] and timeout("dbt_core") == 60
+    assert {"dbt_core", "post_ranker_partial", "sync_insta_ranking_partial",
+            "sync_yt_ranking_partial"} == by_cron["*/15 * * * *"] and timeout("dbt_core") == 60
     assert {"dbt_collections", "dbt_staging_collections"} == by_cron["*/30 * * * *"]
     assert timeout("dbt_collections") == 180
     hourly = by_cron["0 * * * *"]
@@ -146,6 +147,11 @@ def test_task_kinds_per_category(dagbag):
             assert len(dag.tasks) == 4 * len(dag.stir_sync_pairs), dag.dag_id
             for _, table in dag.stir_sync_pairs:
                 assert dag.task_group_dict.get(table) is not None, (dag.dag_id, table)
+        if dag.stir_upsert_pairs:
+            assert len(dag.tasks) == 3 * len(dag.stir_upsert_pairs), dag.dag_id
+            for _, table, _ in dag.stir_upsert_pairs:
+                assert [t.task_id for t in dag.task_group_dict[table].children.values()] == [
+                    f"{table}.export", f"{table}.download", f"{table}.upsert"], dag.dag_id
         for spec in getattr(dag, "stir_scrape_specs", []):
             assert f"request_{spec}" in dag.task_ids
         for spec in getattr(dag, "stir_asset_specs", []):

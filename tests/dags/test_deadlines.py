@@ -18,7 +18,7 @@ from stir.airflow import callbacks
 def test_every_dag_alerts_at_80_percent_of_its_timeout(dagbag):
     from airflow.sdk import AsyncCallback, DeadlineReference
 
-    assert len(dagbag.dags) == 76
+    assert len(dagbag.dags) == 78
     for dag in dagbag.dags.values():
         assert len(dag.deadline) == 1, dag.dag_id
         alert = dag.deadline[0]

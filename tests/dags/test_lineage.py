@@ -51,10 +51,10 @@ def test_each_sync_dag_waits_on_its_marts_or_its_cron(dagbag):
 
     from stir.airflow.tier_models import MODEL_TIER
 
-    sync_dags = [d for d in dagbag.dags.values() if d.stir_sync_pairs]
+    sync_dags = [d for d in dagbag.dags.values() if d.stir_sync_pairs or d.stir_upsert_pairs]
     assert len(sync_dags) >= 40
     for dag in sync_dags:
-        marts = {m for m, _ in dag.stir_sync_pairs if m in MODEL_TIER}
+        marts = {p[0] for p in [*dag.stir_sync_pairs, *dag.stir_upsert_pairs] if p[0] in MODEL_TIER}
         tt = dag.timetable
         assert isinstance(tt, AssetOrTimeSchedule), dag.dag_id
         assert isinstance(tt.timetable, CronTriggerTimetable)
@@ -118,5 +118,6 @@ def test_every_asset_a_sync_waits_on_has_exactly_one_producing_tier(dagbag):
     for tier in tiers.TIERS:
         for asset in dagbag.dags[tier.dag_id].get_task(f"dbt_run_{tier.tag}").outlets:
             producers.setdefault(asset.uri, []).append(tier.dag_id)
-    waited = {a.uri for d in dagbag.dags.values() if d.stir_sync_pairs for a in d.timetable.asset_condition.objects}
+    waited = {a.uri for d in dagbag.dags.values() if d.stir_sync_pairs or d.stir_upsert_pairs
+              for a in d.timetable.asset_condition.objects}
     assert waited and {uri: producers.get(uri) for uri in waited if len(producers.get(uri, [])) != 1} == {}

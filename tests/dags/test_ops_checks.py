@@ -1,7 +1,9 @@
 """Each ops check fails where it matters: a crafted bad state raises CheckFailed naming what
-is wrong, and the matching healthy state passes. Real engines: a fresh ClickHouse server
-(the staging models built by dbt from crafted source rows), PostgreSQL at 127.0.0.1,
-moto S3 for the export cleanup.
+is wrong, and the matching healthy state passes; run as its real DAG, the failure's Slack
+alert (the DAGs' own on_failure_callback, conn slack_failure) arrives at the stack's sidecar
+sink naming the DAG, task and reason. Real engines: a fresh ClickHouse server (the staging
+models built by dbt from crafted source rows), PostgreSQL at 127.0.0.1, moto S3 for the
+export cleanup, the sidecar's HTTP Slack sink.
 """
 
 from __future__ import annotations
@@ -203,3 +205,59 @@ def test_cleanup_s3_exports_deletes_only_stale_objects_under_the_prefix(s3_serve
     assert ops.cleanup_s3_exports(keep_days=0) == {"deleted": exports, "kept": 0}
     assert under_prefix() == []
     s3.head_object(Bucket=config.S3_BUCKET, Key="elsewhere/keep.tsv")
+
+
+# ------------------------------------------------------------------ the alert reaches Slack
+
+SLACK_HOOK = "T0OPS/B0OPS/checks"
+# dag_id (= its one task) -> what its message must say about the bad state
+ALERTS = {
+    "check_scrape_health": f"{HEALTH_FLOW}/INSTAGRAM 10/25",
+    "check_scrape_backlog": f"501 scrape requests stuck for more than 2 h: {BACKLOG_FLOW}=501",
+    "check_data_request_sla": "2 data request(s) passed the 48 h SLA in the last hour: ids 2, 1",
+    "check_mart_freshness": "model(s) older than their tier allows: ",
+    "verify_pg_sync_counts": "ops_alert: 40 rows vs mart_ops_alert: 100",
+}
+
+
+def test_each_check_dag_fails_and_its_alert_arrives_at_the_sidecar_slack_sink(
+        ch, server, pg, sidecar, airflow_db, monkeypatch):
+    """The real DAG files run with dag.test(): the task raises CheckFailed and the DAGs' own
+    on_failure_callback posts through conn slack_failure to the stack's sidecar sink."""
+    import functools
+    import urllib.request
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    build(ch, scrape_log(complete=10, stuck=501), SLA_REQUESTS)
+    # Bad states the checks cannot be handed through a DAG file: the freshness check three hours
+    # from now, and the reconciliation over one pair whose served table lags its mart.
+    monkeypatch.setitem(ops.TASKS, "check_mart_freshness",
+                        functools.partial(ops.check_mart_freshness, at=NOW + dt.timedelta(hours=3)))
+    ch.command("DROP TABLE IF EXISTS dbt.mart_ops_alert SYNC")
+    ch.command("CREATE TABLE dbt.mart_ops_alert (k UInt64) ENGINE = MergeTree ORDER BY k")
+    ch.command("INSERT INTO dbt.mart_ops_alert SELECT number FROM numbers(100)")
+    with pg.cursor() as cur:
+        cur.execute("CREATE TABLE ops_alert AS SELECT generate_series(1, 40) AS k")
+    monkeypatch.setattr(ops.sync_pairs, "pairs", lambda: [("mart_ops_alert", "ops_alert")])
+    monkeypatch.setenv(f"AIRFLOW_CONN_{config.CLICKHOUSE_CONN_ID.upper()}", json.dumps(
+        {"conn_type": "clickhouse", "host": server.host, "port": server.port, "login": "default",
+         "schema": "dbt", "extra": {"secure": False}}))
+    monkeypatch.setenv(f"AIRFLOW_CONN_{config.SLACK_CONN_ID.upper()}", json.dumps(
+        {"conn_type": "slackwebhook", "host": f"{sidecar}/slack/", "password": SLACK_HOOK}))
+    urllib.request.urlopen(urllib.request.Request(f"{sidecar}/slack/_messages", method="DELETE")).close()
+
+    for dag_id in ALERTS:
+        dag = DagBag(str(config.DAGS_DIR / "operational" / f"{dag_id}.py")).dags[dag_id]
+        run = dag.test()
+        assert {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()} == {
+            dag_id: "failed"}, dag_id
+
+    with urllib.request.urlopen(f"{sidecar}/slack/_messages") as response:
+        messages = json.loads(response.read())
+    assert [m["webhook"] for m in messages] == [SLACK_HOOK] * len(ALERTS), messages  # one post per failure
+    for message, (dag_id, reason) in zip(messages, ALERTS.items(), strict=True):
+        text = message["payload"]["text"] + json.dumps(message["payload"]["blocks"])
+        assert f"Task failed: {dag_id}.{dag_id} (" in text, text
+        assert f"*Dag*: `{dag_id}`" in text and f"*Task*: `{dag_id}`" in text
+        assert "CheckFailed: " in text and reason in text, (dag_id, text)

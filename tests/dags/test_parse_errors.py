@@ -104,4 +104,4 @@ def test_parsing_the_folder_touches_no_network_or_connection(monkeypatch):
     monkeypatch.setattr("airflow.sdk.Variable.get", refuse)
     bag = DagBag(str(config.DAGS_DIR))
     assert bag.import_errors == {}
-    assert len(bag.dags) == 76
+    assert len(bag.dags) == 78

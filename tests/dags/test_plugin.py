@@ -26,7 +26,7 @@ def test_api_answers():
     assert (window["start_hour_utc"], window["end_hour_utc"]) == (19, 22)
     assert set(window["skipping"]) == {"dbt_hourly", "dbt_collections"}
     catalogue = client.get("/catalogue").json()
-    assert len(catalogue) == 76
+    assert len(catalogue) == 78
     leaderboard = next(r for r in catalogue if r["dag_id"] == "sync_leaderboard_prod")
     assert "mart_leaderboard" in leaderboard["sync pairs (mart -> table)"]
 

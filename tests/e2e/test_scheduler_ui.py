@@ -2,7 +2,7 @@
 
 One standalone start, one page load per check (Chromium's --dump-dom after the page's own
 API calls settle), one screenshot per page into test-artifacts/ui/ (STIR_TEST_ARTIFACTS):
-the DAG list shows the 76 DAGs, the Assets page lists the marts, the DAG page of
+the DAG list shows the 78 DAGs, the Assets page lists the marts, the DAG page of
 sync_leaderboard_prod names its mart's Asset, the freshness page lists the served tables and
 the dbt docs load. Meanwhile, on the same scheduler, a probe DAG with a 1-minute budget
 (tests/e2e/probe_dags, its own bundle) outlives 80 % of it and its deadline alert reaches the

@@ -14,7 +14,7 @@ import pytest
 
 from .helpers import airflow, cli_json, digest
 
-EXPECTED_DAGS = 76
+EXPECTED_DAGS = 78
 # Values that break naive TSV/CSV/COPY handling; they go into the mart's free-text columns.
 TRICKY = ["back\\slash", 'quo"te', "it's", "tab\there", "new\nline", "uni ✓ café 日本", "C:\\new folder",
           "esc \\o \\\\ \\/", "comma, semi;", "", "\\N", "\\.", "emoji 🚀"]

@@ -1,0 +1,42 @@
+"""# sync_insta_ranking_partial
+
+A hot profile's new post in the app within one partial cycle: the post_ranker_partial tier's rows (profiles that posted in the last hours, re-ranked every 15 min) replace those profiles' rows in the served recent-post, ranking and summary tables.
+
+Upserts (ClickHouse mart ~> PostgreSQL table, per key): `mart_instagram_recent_post_stats_partial` ~> `instagram_recent_post_stats` by `profile_id`, `mart_instagram_post_ranking_partial` ~> `instagram_post_ranking` by `profile_id`, `mart_instagram_account_summary_partial` ~> `instagram_account_summary` by `profile_id`.
+
+Schedule `*/15 * * * *` UTC, dagrun timeout 20 min, one run at a time. Starts when post_ranker_partial rebuilt a mart.
+
+Only profiles ranked after the full mart's last build are exported, so a partial row never overwrites a newer full run; every other profile's rows are untouched. The full syncs (`sync_insta_recent_post_stats`, `sync_insta_post_ranking`, `sync_insta_account_summary`) still swap the whole tables after each post_ranker run.
+
+## Triage
+
+Impact: hot profiles show their previous ranking until the next successful run (at most the next full sync); the live tables are never half-updated (one transaction per table).
+
+1. `export` skipped: nothing was ranked since the full build. Normal right after a post_ranker run.
+2. `SyncRefused` in the Slack message: the loaded row count differs from the export (cut download); just re-run.
+3. export failed: ClickHouse or S3 is down, or the partial mart does not exist yet (post_ranker_partial has not run).
+4. download failed: SSH to the PostgreSQL host or S3 access from it.
+5. upsert skipped with "another sync or rollback is running": the full sync holds the table's lock; the next cycle applies the rows.
+"""
+
+# The DAG processor imports the airflow.* modules a DAG file names into its parent process
+# (parsing_pre_import_modules), so each parse of this file doesn't pay for them again.
+import airflow.providers.ssh.operators.ssh  # noqa: F401
+import airflow.providers.standard.operators.python  # noqa: F401
+
+from stir.airflow.syncdag import UpsertPair, upsert_dag
+
+dag = upsert_dag(
+    dag_id="sync_insta_ranking_partial",
+    schedule="*/15 * * * *",
+    timeout_minutes=20,
+    doc_md=__doc__,
+    category="instagram_sync",
+    pairs=[
+        UpsertPair(mart="mart_instagram_recent_post_stats_partial", table="instagram_recent_post_stats",
+                   key="profile_id"),
+        UpsertPair(mart="mart_instagram_post_ranking_partial", table="instagram_post_ranking", key="profile_id"),
+        UpsertPair(mart="mart_instagram_account_summary_partial", table="instagram_account_summary",
+                   key="profile_id"),
+    ],
+)
