@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from itertools import chain
 
 from . import codecs, native, queryids, request, safety, streaming
 from .body import Body
 from .errors import ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_query
+from .revision import NativeAdapter, needs_real_types, parse_revision
 from .sqltext import analyse
 
 log = logging.getLogger("stir.chserver")
@@ -35,23 +37,38 @@ class Responder:
             report = queryids.kill_report_sql(killed.body)
             return run_query(conn, report, analyse(report), stmt.output_format or spec.default_format, {})
         fmt = stmt.output_format or spec.default_format or DEFAULT_FORMAT
-        if (self.command == "HEAD" or stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt)
-                or request.flag(spec.transport.get("wait_end_of_query"))):
-            return run_query(conn, sql, stmt, spec.default_format, params)
+        revision = revision_of(spec) if fmt == "Native" else 0
+        hold_all = self.command == "HEAD" or request.flag(spec.transport.get("wait_end_of_query"))
+        if stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt) or (hold_all and not revision):
+            outcome = run_query(conn, sql, stmt, spec.default_format, params)
+            if revision and outcome.fmt == "Native":
+                outcome.body = NativeAdapter(revision).block(outcome.body, single=False)
+            return outcome
         engine_fmt = spec.default_format or DEFAULT_FORMAT
         started = time.perf_counter_ns()
-        try:
-            res = conn.send_query(sql, engine_fmt, params=params) if params else conn.send_query(sql, engine_fmt)
-        except Exception as exc:
-            raise from_engine(exc) from None
+        adapter = NativeAdapter(revision)
+        res = _send(conn, sql, engine_fmt, params)
         stats = {"read_rows": 0, "read_bytes": 0, "result_rows": 0, "result_bytes": 0}
         blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
         held, size = [], 0
+        threshold = float("inf") if hold_all else streaming.STREAM_THRESHOLD
         try:
+            if adapter.active:
+                first = next(blocks, None)
+                if first is not None and needs_real_types(revision, first):
+                    # The engine's revision-0 header dropped a DateTime time zone: learn the
+                    # real types (no other statement can run while this one streams), rerun.
+                    _cancel(res)
+                    adapter.real_types = _result_types(conn, sql, params)
+                    res = _send(conn, sql, engine_fmt, params)
+                    stats.update(dict.fromkeys(stats, 0))
+                    blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
+                elif first is not None:
+                    blocks = chain([first], blocks)
             for block in blocks:
-                held.append(block)
-                size += len(block)
-                if size >= streaming.STREAM_THRESHOLD:
+                held.append(adapter.block(block))
+                size += len(held[-1])
+                if size >= threshold:
                     break
             else:
                 body_bytes = b"".join(held)
@@ -61,6 +78,8 @@ class Responder:
         except BaseException:
             _cancel(res)
             raise
+        if adapter.active:
+            blocks = map(adapter.block, blocks)
         return self._stream(spec, query_id, fmt, held, blocks, res, stats, started)
 
     @staticmethod
@@ -205,6 +224,38 @@ class Responder:
         except OSError:
             self.close_connection = True  # client went away; nothing left to tell it
 
+
+
+def revision_of(spec) -> int:
+    return parse_revision(spec.transport.get("client_protocol_version"))
+
+
+def _send(conn, sql: str, fmt: str, params):
+    try:
+        return conn.send_query(sql, fmt, params=params) if params else conn.send_query(sql, fmt)
+    except Exception as exc:
+        raise from_engine(exc) from None
+
+
+def _result_types(conn, sql: str, params) -> dict[str, str]:
+    """Column name -> type of the statement's result, as the engine describes it."""
+    toks = [t for t in queryids._tokens(sql) if t.kind == "word" and t.depth == 0 and t.text.upper() == "FORMAT"]
+    if toks:  # DESCRIBE takes the query without its FORMAT clause
+        fmt_tok = toks[-1]
+        after = queryids._tokens(sql[fmt_tok.end:])
+        sql = sql[:fmt_tok.start] + (sql[fmt_tok.end + after[0].end:] if after else "")
+    body = sql[:analyse(sql).end].rstrip().rstrip(";")
+    try:
+        res = conn.query(f"DESCRIBE TABLE ({body}\n)", "JSONCompactEachRow", params=params) if params \
+            else conn.query(f"DESCRIBE TABLE ({body}\n)", "JSONCompactEachRow")
+    except Exception:
+        log.debug("describe for client_protocol_version failed", exc_info=True)
+        return {}
+    types = {}
+    for line in (res.bytes() or b"").splitlines():
+        row = json.loads(line)
+        types[row[0]] = row[1]
+    return types
 
 
 def _cancel(res) -> None:
