@@ -26,6 +26,10 @@ QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING = (216, "QUERY_WITH_SAME_ID_IS_ALREADY_RUN
 _MARK = "/* stir-qid:"
 
 
+def marker(query_id: str) -> str:
+    return f"{_MARK}{query_id.encode().hex()} */"
+
+
 def mark(sql: str, query_id: str, before: int | None = None) -> str:
     """The id as a comment at the end, or at `before` (ahead of an INSERT's VALUES data)."""
     comment = f"{_MARK}{query_id.encode().hex()} */"

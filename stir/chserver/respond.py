@@ -8,7 +8,7 @@ import logging
 import time
 from itertools import chain
 
-from . import codecs, native, queryids, request, safety, streaming
+from . import codecs, native, progress, queryids, request, safety, streaming
 from .body import Body
 from .errors import ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_query
@@ -112,6 +112,7 @@ class Responder:
         headers["Content-Type"] = CONTENT_TYPES.get(fmt, "text/plain; charset=UTF-8")
         headers["X-ClickHouse-Format"] = fmt
         headers["X-ClickHouse-Exception-Tag"] = tag
+        stats.update(self._merged(stats))
         headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in stats.items()}, separators=(",", ":"))
         self._progress_header(spec, headers, stats)
         enc = self._response_encoder(spec)
@@ -180,6 +181,7 @@ class Responder:
         headers["Content-Type"] = CONTENT_TYPES.get(fmt or "", "text/plain; charset=UTF-8")
         if fmt:
             headers["X-ClickHouse-Format"] = fmt
+        outcome.summary = self._merged(outcome.summary)
         headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in outcome.summary.items()},
                                                      separators=(",", ":"))
         payload = outcome.body
@@ -203,9 +205,38 @@ class Responder:
         headers["X-ClickHouse-Exception-Code"] = str(err.code)
         self._send(err.http_status, err.body(), headers)
 
+    def _status_lines(self, status: int) -> list[str]:
+        return [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
+                f"Date: {self.date_time_string()}", "Server: ClickHouse"]
+
+    def _start_progress(self, spec, query_id: str) -> None:
+        if request.flag(spec.transport.get("send_progress_in_http_headers")) and self.command != "HEAD":
+            status = ("\r\n".join(self._status_lines(200)) + "\r\n").encode("latin-1")
+            self._reporter = progress.Reporter(
+                self.server.engine.connect, queryids.marker(query_id), self.wfile.write, status,
+                progress.interval_seconds(spec.transport.get("http_headers_progress_interval_ms")))
+
+    def _stop_progress(self) -> None:
+        reporter, self._reporter = getattr(self, "_reporter", None), None
+        if reporter is not None:
+            reporter.stop()
+            self._status_sent = getattr(self, "_status_sent", False) or reporter.started
+            self._last_progress = reporter.last
+
+    def _merged(self, summary: dict[str, int]) -> dict[str, int]:
+        """The final summary never reports less than the engine's progress already sent."""
+        self._stop_progress()
+        last = getattr(self, "_last_progress", None)
+        if last:
+            summary = dict(summary)
+            for key in ("read_rows", "read_bytes", "written_rows", "written_bytes", "total_rows_to_read"):
+                summary[key] = max(int(summary.get(key, 0)), last.get(key, 0))
+        return summary
+
     def _head(self, status: int, headers: dict[str, str], length: int | None) -> bytes:
-        lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
-                 f"Date: {self.date_time_string()}", "Server: ClickHouse"]
+        self._stop_progress()
+        # With progress headers out, the status line is too (200, as ClickHouse's is then).
+        lines = [] if getattr(self, "_status_sent", False) else self._status_lines(status)
         lines += [f"{k}: {safety.header_value(v)}" for k, v in headers.items()]
         if length is not None:
             lines.append(f"Content-Length: {length}")

@@ -136,6 +136,9 @@ class Handler(Responder, BaseHTTPRequestHandler):
         self._out_encoding = "-"
         self._timezone: str | None = None
         self._qlog: dict | None = None
+        self._reporter = None
+        self._last_progress: dict | None = None
+        self._status_sent = False
         body: Body | None = None
         try:
             try:
@@ -176,6 +179,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             self._log_error(err)
             self._send_error(err, query_id, body)
         finally:
+            self._stop_progress()
             self.server.track(-1)
             log.info("%s %s query_id=%s %.1f ms rows=%d status=%d code=%s enc=%s/%s", method, url.path,
                      query_id or "-", (time.perf_counter() - started) * 1000, rows, status, code,
@@ -277,6 +281,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
         running = self.server.running
 
         def work(conn):
+            self._start_progress(spec, query_id)
             if not tables:
                 return self._select(conn, sql, stmt, spec, query_id, params)
             external.load(conn, tables)
