@@ -10,7 +10,7 @@ from itertools import chain
 
 from . import codecs, native, progress, queryids, request, safety, streaming
 from .body import Body
-from .errors import ServerError, from_engine
+from .errors import ACCESS_DENIED, ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_query
 from .revision import NativeAdapter, needs_real_types, parse_revision
 from .sqltext import analyse
@@ -33,7 +33,13 @@ class Responder:
 
     def _select(self, conn, sql: str, stmt, spec: request.RequestSpec, query_id: str, params) -> Outcome:
         if stmt.kind == "KILL":
+            others = 0
+            if self._kill_as is not None:
+                others = int(run_query(conn, self._kill_others, analyse(self._kill_others), None, params).body or 0)
             killed = run_query(conn, sql + "\nFORMAT JSONEachRow", stmt, None, params)
+            if others and not killed.body.strip():
+                raise ServerError(ACCESS_DENIED, f"{self._kill_as}: Not allowed to kill query. To execute this query, "
+                                                 "it's necessary to have the grant KILL QUERY ON *.*")
             report = queryids.kill_report_sql(killed.body)
             return run_query(conn, report, analyse(report), stmt.output_format or spec.default_format, {})
         fmt = stmt.output_format or spec.default_format or DEFAULT_FORMAT

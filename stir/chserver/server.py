@@ -137,6 +137,8 @@ class Handler(Responder, BaseHTTPRequestHandler):
         self._timezone: str | None = None
         self._qlog: dict | None = None
         self._reporter = None
+        self._kill_as: str | None = None
+        self._kill_others = ""
         self._last_progress: dict | None = None
         self._status_sent = False
         body: Body | None = None
@@ -270,13 +272,21 @@ class Handler(Responder, BaseHTTPRequestHandler):
         if stmt.kind == "SYSTEM" and _FLUSH_LOGS.match(sql):
             self.server.query_log.flush()
             return Outcome()
-        safety.check_admin(stmt.kind, user.admin)
-        sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind), user.name)
+        # As in ClickHouse, anyone may KILL QUERY their own queries; other users' need an admin.
+        killing = queryids.kill_condition(sql) if stmt.kind == "KILL" else None
+        own_kill = killing is not None and not user.admin
+        if own_kill:
+            self._kill_others = queryids.others_matching(killing[0], user.name)
+        if not own_kill:
+            safety.check_admin(stmt.kind, user.admin)
+        self._kill_as = user.name if own_kill else None
+        sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind,
+                                                  self._kill_as), user.name)
         if stmt.insert_format == "Values":
             values = analyse(sql)  # offsets after the rewrite
-            sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""))
+            sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""), user=user.name)
         else:
-            sql = queryids.mark(sql, query_id)
+            sql = queryids.mark(sql, query_id, user=user.name)
         params = spec.query_params
         running = self.server.running
 
