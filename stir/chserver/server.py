@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, external, native, queryids, querylog, request, safety
+from . import codecs, external, native, queryids, querylog, remote, request, safety
 from .auth import User, credentials
 from .body import Body
 from .engine import Engine
@@ -280,6 +280,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
         if not own_kill:
             safety.check_admin(stmt.kind, user.admin)
         self._kill_as = user.name if own_kill else None
+        remote.check(sql, opts.remote_hosts)
         sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind,
                                                   self._kill_as), user.name)
         if stmt.insert_format == "Values":
@@ -307,6 +308,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             running.finish(query_id, self.connection)
 
     def _checked_insert(self, method, spec, user: User, stmt, prefix: str):
+        remote.check(prefix, self.server.options.remote_hosts)
         confined = safety.confine_files(prefix, self.server.options.user_files)
         return type(stmt)(stmt.kind, None, stmt.insert_format, confined, 0, stmt.end, False) \
             if confined != prefix else stmt
