@@ -71,11 +71,17 @@ class Responder:
                     blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
                 elif first is not None:
                     blocks = chain([first], blocks)
+            first_at = 0.0
             for block in blocks:
                 held.append(adapter.block(block))
                 size += len(held[-1])
                 if size >= threshold:
                     break
+                if not hold_all:
+                    now = time.perf_counter()
+                    first_at = first_at or now
+                    if now - first_at >= streaming.STREAM_AFTER_S:
+                        break
             else:
                 body_bytes = b"".join(held)
                 if not body_bytes and streaming.has_header(fmt):  # the engine streams no header for no rows
