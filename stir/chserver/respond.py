@@ -13,6 +13,7 @@ from .body import Body
 from .errors import ACCESS_DENIED, ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_query
 from .revision import NativeAdapter, needs_real_types, parse_revision
+from .scope import prepare_fresh
 from .sqltext import analyse
 
 log = logging.getLogger("stir.chserver")
@@ -63,12 +64,18 @@ class Responder:
                 first = next(blocks, None)
                 if first is not None and needs_real_types(revision, first):
                     # The engine's revision-0 header dropped a DateTime time zone: learn the
-                    # real types (no other statement can run while this one streams), rerun.
-                    _cancel(res)
-                    adapter.real_types = _result_types(conn, sql, params)
-                    res = _send(conn, sql, engine_fmt, params)
-                    stats.update(dict.fromkeys(stats, 0))
-                    blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
+                    # real types. A request without session or external tables asks on a
+                    # fresh connection while this one streams on; otherwise no other
+                    # statement can run on this connection while it streams: rerun.
+                    if spec.session_id or self._external_tables:
+                        _cancel(res)
+                        adapter.real_types = _result_types(conn, sql, params)
+                        res = _send(conn, sql, engine_fmt, params)
+                        stats.update(dict.fromkeys(stats, 0))
+                        blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
+                    else:
+                        adapter.real_types = self._describe_fresh(spec, sql, params)
+                        blocks = chain([first], blocks)
                 elif first is not None:
                     blocks = chain([first], blocks)
             first_at = 0.0
@@ -93,6 +100,18 @@ class Responder:
         if adapter.active:
             blocks = map(adapter.block, blocks)
         return self._stream(spec, query_id, fmt, held, blocks, res, stats, started)
+
+    def _describe_fresh(self, spec, sql: str, params) -> dict[str, str]:
+        conn = self.server.engine.connect()
+        try:
+            settings = {k: v for k, v in spec.settings.items() if k != "readonly"}
+            prepare_fresh(conn, {**self.server.options.default_settings, **settings}, spec.database)
+            return _result_types(conn, sql, params)
+        except ServerError:
+            log.debug("describe on a fresh connection failed", exc_info=True)
+            return {}
+        finally:
+            conn.close()
 
     @staticmethod
     def _blocks(res, fmt: str, stats: dict[str, int]):

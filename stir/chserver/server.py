@@ -137,6 +137,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
         self._timezone: str | None = None
         self._qlog: dict | None = None
         self._reporter = None
+        self._external_tables = False
         self._kill_as: str | None = None
         self._kill_others = ""
         self._last_progress: dict | None = None
@@ -221,6 +222,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             fields = {**{k: v for k, v in spec.settings.items() if k.endswith(_EXTERNAL_SUFFIXES)},
                       **spec.form_fields}
             tables = external.collect(spec.files, fields)
+            self._external_tables = bool(tables)
             for key in [k for k in spec.settings if k.endswith(_EXTERNAL_SUFFIXES)]:
                 if any(key == f"{t.name}{sfx}" for t in tables for sfx in _EXTERNAL_SUFFIXES):
                     del spec.settings[key]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
+import uuid
 
 import clickhouse_connect
 import pytest
@@ -116,3 +118,22 @@ def test_clickhouse_connect_uses_the_revision_it_probes(ch):
         assert streamed == 200000
     finally:
         client.close()
+
+
+def test_time_zone_found_without_running_the_query_twice(ch):
+    # one block, at the end of a 1 s query: learning the column types must not rerun it
+    query = "SELECT toDateTime(0, 'Asia/Tokyo') AS d, sum(sleepEachRow(0.5)) AS s FROM numbers(2)"
+    started = time.monotonic()
+    body = _native(ch, query, 54460)
+    assert time.monotonic() - started < 1.8
+    assert _driver_blocks(body, 54460)[0].columns_with_types == [("d", "DateTime('Asia/Tokyo')"), ("s", "UInt64")]
+
+
+def test_time_zone_of_session_temporary_tables(ch):
+    sid = f"rev-{uuid.uuid4()}"
+    assert request(ch, "CREATE TEMPORARY TABLE tz_tmp (d DateTime('Europe/Paris'))", params={"session_id": sid})[0] == 200
+    assert request(ch, "INSERT INTO tz_tmp VALUES (86400)", params={"session_id": sid})[0] == 200
+    body = _native(ch, "SELECT d FROM tz_tmp", 54405, session_id=sid)
+    blocks = _driver_blocks(body, 54405)
+    assert blocks[0].columns_with_types == [("d", "DateTime('Europe/Paris')")]
+    assert blocks[0].get_rows()[0][0].timestamp() == 86400
