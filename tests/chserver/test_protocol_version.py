@@ -137,3 +137,18 @@ def test_time_zone_of_session_temporary_tables(ch):
     blocks = _driver_blocks(body, 54405)
     assert blocks[0].columns_with_types == [("d", "DateTime('Europe/Paris')")]
     assert blocks[0].get_rows()[0][0].timestamp() == 86400
+
+
+def test_async_client_probes_the_revision_and_reads_time_zones(ch):
+    import asyncio
+
+    async def run():
+        client = await clickhouse_connect.get_async_client(host=ch.host, port=ch.port, settings={
+            "send_progress_in_http_headers": 1, "http_headers_progress_interval_ms": 100})
+        try:
+            result = await client.query(MIXED)
+            return client.protocol_version, len(result.result_rows), result.column_types[0].name
+        finally:
+            await client.close()
+
+    assert asyncio.run(run()) == (54405, 200000, "DateTime('UTC')")
