@@ -238,7 +238,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
                 inline = qp[stmt.data_offset:]
                 data = chain([inline.encode() + b"\n"] if inline.strip() else [], chunks)
                 self._track(spec, user, query_id, "INSERT", qp[:stmt.data_offset])
-                stmt = self._checked_insert(method, spec, user, stmt, stmt.insert_prefix)
+                stmt = self._checked_insert(user, query_id, stmt, stmt.insert_prefix)
                 return self._on_connection(method, spec, user, lambda conn: run_insert(conn, stmt, data), stmt.kind)
             rest, more = safety.read_query(chunks, limit - len(qp))
             if next(more, None) is not None or len(rest) > limit - len(qp):
@@ -253,7 +253,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
                 data = chain([raw[stmt.data_offset:]], more)
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
                 self._track(spec, user, query_id, "INSERT", raw[:stmt.data_offset].decode("utf-8", "replace"))
-                insert_stmt = self._checked_insert(method, spec, user, insert_stmt, prefix)
+                insert_stmt = self._checked_insert(user, query_id, insert_stmt, prefix)
                 return self._on_connection(method, spec, user, lambda conn: run_insert(conn, insert_stmt, data),
                                            stmt.kind)
             if len(raw) > limit:
@@ -309,11 +309,12 @@ class Handler(Responder, BaseHTTPRequestHandler):
         finally:
             running.finish(query_id, self.connection)
 
-    def _checked_insert(self, method, spec, user: User, stmt, prefix: str):
+    def _checked_insert(self, user: User, query_id: str, stmt, prefix: str):
         remote.check(prefix, self.server.options.remote_hosts)
-        confined = safety.confine_files(prefix, self.server.options.user_files)
-        return type(stmt)(stmt.kind, None, stmt.insert_format, confined, 0, stmt.end, False) \
-            if confined != prefix else stmt
+        # marked like every other statement: system.processes and KILL see the client's id and user
+        marked = queryids.mark(safety.confine_files(prefix, self.server.options.user_files), query_id,
+                               user=user.name)
+        return type(stmt)(stmt.kind, None, stmt.insert_format, marked, 0, stmt.end, False)
 
     def _on_connection(self, method: str, spec: request.RequestSpec, user: User, work, kind: str) -> Outcome:
         settings = dict(spec.settings)

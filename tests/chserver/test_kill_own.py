@@ -101,3 +101,27 @@ def test_user_cannot_kill_another_users_query(strict):
 def test_kill_of_nothing_is_not_an_error_for_a_plain_user(strict):
     status, _, body = request(strict, "KILL QUERY WHERE query_id = 'no-such-query'", headers=APP)
     assert status == 200 and body == b""
+
+
+def test_streaming_insert_shows_the_user_and_its_owner_can_kill_it(strict):
+    qid = f"ins-{uuid.uuid4()}"
+    request(strict, "CREATE TABLE IF NOT EXISTS default.kill_ins (a UInt32) ENGINE = MergeTree ORDER BY a",
+            headers=ADMIN)
+    sock = socket.create_connection((strict.host, strict.port), timeout=30)
+    auth = base64.b64encode(f"app:{USER_PW}".encode()).decode()
+    try:
+        sock.sendall(f"POST /?{urlencode({'query': 'INSERT INTO default.kill_ins FORMAT CSV', 'query_id': qid})} "
+                     f"HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "2\r\n5\n\r\n".encode())
+        assert _wait_for(lambda: _running(strict, qid))
+        assert _running(strict, qid) == [{"query_id": qid, "user": "app"}]
+        # ASYNC: an insert waiting for its body notices the kill when data comes next
+        status, _, body = request(strict, f"KILL QUERY WHERE query_id = '{qid}' ASYNC FORMAT JSONEachRow",
+                                  headers=APP)
+        assert status == 200 and json.loads(body.splitlines()[0])["user"] == "app", body
+        sock.sendall(b"2\r\n6\n\r\n0\r\n\r\n")
+        assert _cancelled(sock)
+        assert _wait_for(lambda: not _running(strict, qid))
+        assert request(strict, "SELECT count() FROM default.kill_ins", headers=ADMIN)[2] == b"0\n"
+    finally:
+        sock.close()
