@@ -232,8 +232,8 @@ def _leb128(value: int) -> bytes:
 
 def needs_real_types(revision: int, first_block: bytes) -> bool:
     """A top-level `DateTime` in the engine's (revision 0) header may have lost its time zone."""
-    if revision < WITH_TIMEZONE_IN_DATETIME or not first_block:
-        return False
+    if revision < WITH_TIMEZONE_IN_DATETIME or not first_block or b"\x08DateTime" not in first_block:
+        return False  # (the find runs at C speed; only a possible hit walks the columns)
     columns, pos = _varint(first_block, 0)
     rows, pos = _varint(first_block, pos)
     for _ in range(columns):
