@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .auth import Users
+from .remote import AllowedHosts
 from .safety import DEFAULT_MAX_QUERY_SIZE
 
 
@@ -19,3 +20,5 @@ class Options:
     default_settings: dict[str, str] = field(default_factory=dict)
     max_form_size: int = 256 << 20  # multipart/form-data bodies (external data) are held in memory
     query_log_ttl_days: int = 7  # system.query_log retention
+    # hosts url()/s3()/remote() & co. may reach (ClickHouse's remote_url_allow_hosts)
+    remote_hosts: AllowedHosts = field(default_factory=lambda: AllowedHosts.parse(None))

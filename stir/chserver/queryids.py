@@ -26,25 +26,35 @@ QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING = (216, "QUERY_WITH_SAME_ID_IS_ALREADY_RUN
 _MARK = "/* stir-qid:"
 
 
-def mark(sql: str, query_id: str, before: int | None = None) -> str:
-    """The id as a comment at the end, or at `before` (ahead of an INSERT's VALUES data)."""
-    comment = f"{_MARK}{query_id.encode().hex()} */"
+def marker(query_id: str) -> str:
+    """What identifies the query's text in system.processes (the id ends at the space)."""
+    return f"{_MARK}{query_id.encode().hex()} "
+
+
+def mark(sql: str, query_id: str, before: int | None = None, user: str = "") -> str:
+    """The id and the authenticated user as a comment at the end, or at `before` (ahead
+    of an INSERT's VALUES data)."""
+    comment = f"{marker(query_id)}u:{user.encode().hex()} */"
     if before is not None:
         return f"{sql[:before]} {comment} {sql[before:]}"
     return f"{sql}\n{comment}"
 
 
-_ID_RE = sql_literal(r"/[*] stir-qid:([0-9a-f]*) [*]/")
-_STRIP_RE = sql_literal("\n?" + r"/[*] stir-qid:[0-9a-f]* [*]/")
+_ID_RE = sql_literal(r"/[*] stir-qid:([0-9a-f]*) u:[0-9a-f]* [*]/")
+_USER_RE = sql_literal(r"/[*] stir-qid:[0-9a-f]* u:([0-9a-f]*) [*]/")
+_STRIP_RE = sql_literal("\n?" + r"/[*] stir-qid:[0-9a-f]* u:[0-9a-f]* [*]/")
 _HIDE = sql_literal(r"\1(\2, '[HIDDEN]')")
 
 
 def _view(extra_engine_id: bool) -> str:
-    qid = f"if(position(query, {sql_literal(_MARK)}) > 0, unhex(extract(query, {_ID_RE})), query_id)"
+    marked = f"position(query, {sql_literal(_MARK)}) > 0"
+    qid = f"if({marked}, unhex(extract(query, {_ID_RE})), query_id)"
+    # the authenticated user, not the engine's own (which runs every statement)
+    user = f"if({marked}, unhex(extract(query, {_USER_RE})), user)"
     text = f"replaceRegexpAll(replaceRegexpAll(query, {_STRIP_RE}, ''), {sql_literal(SECRET_PATTERN)}, {_HIDE})"
     source = "(SELECT *, query_id AS _engine_query_id FROM system.processes)" if extra_engine_id \
         else "system.processes"
-    return f"(SELECT * REPLACE ({qid} AS query_id, {text} AS query) FROM {source})"
+    return f"(SELECT * REPLACE ({qid} AS query_id, {text} AS query, {user} AS user) FROM {source})"
 
 
 def _tokens(sql: str) -> list[Token]:
@@ -58,21 +68,40 @@ def _name(tok: Token) -> str:
     return tok.text[1:-1] if tok.kind == "quoted" else tok.text
 
 
-def rewrite(sql: str, kind: str) -> str:
+def kill_condition(sql: str) -> tuple[str, str] | None:
+    """(condition, mode) of `KILL QUERY WHERE condition [SYNC|ASYNC|TEST]`, else None."""
+    toks = _tokens(sql)
+    if len(toks) > 3 and toks[0].text.upper() == "KILL" and toks[1].text.upper() == "QUERY" \
+            and toks[2].text.upper() == "WHERE":
+        end, mode = len(toks), ""
+        if end > 5 and toks[end - 2].text.upper() == "FORMAT":
+            end -= 2  # the answer is re-rendered in that format (respond.py); the engine's is JSON
+        if toks[end - 1].text.upper() in ("SYNC", "ASYNC", "TEST"):
+            end -= 1
+            mode = " " + toks[end].text.upper()
+        return sql[toks[3].start:toks[end - 1].end], mode
+    return None
+
+
+def others_matching(cond: str, user: str) -> str:
+    """How many running queries of other users `cond` selects (a plain user's KILL skips them)."""
+    return (f"SELECT count() FROM {_view(False)} WHERE ({cond}) AND user != {sql_literal(user)} "
+            "AND query_id != queryID()")
+
+
+def rewrite(sql: str, kind: str, own_user: str | None = None) -> str:
     """`system.processes` read through the client-id view; `KILL QUERY WHERE c` kills
-    what matches `c` on that view."""
+    what matches `c` on that view (only `own_user`'s queries when given)."""
     lowered = sql.lower()
     if "processes" not in lowered and "query_log" not in lowered and kind != "KILL":
         return sql
+    killing = kill_condition(sql) if kind == "KILL" else None
+    if killing is not None:
+        cond, mode = killing
+        if own_user is not None:
+            cond = f"({cond}) AND user = {sql_literal(own_user)}"
+        return f"KILL QUERY WHERE query_id IN (SELECT _engine_query_id FROM {_view(True)} WHERE {cond}){mode}"
     toks = _tokens(sql)
-    if kind == "KILL" and len(toks) > 3 and toks[1].text.upper() == "QUERY" and toks[2].text.upper() == "WHERE":
-        end = len(toks)
-        mode = ""
-        if toks[-1].text.upper() in ("SYNC", "ASYNC", "TEST"):
-            end -= 1
-            mode = " " + toks[-1].text.upper()
-        cond = sql[toks[3].start:toks[end - 1].end]
-        return (f"KILL QUERY WHERE query_id IN (SELECT _engine_query_id FROM {_view(True)} WHERE {cond}){mode}")
     edits = []
     for i in range(len(toks) - 2):
         a, dot, b = toks[i], toks[i + 1], toks[i + 2]
@@ -218,19 +247,20 @@ def _readable(socks: list[socket.socket], timeout: float) -> list[socket.socket]
 
 
 def kill_statement(query_id: str) -> str:
-    marker = f"{_MARK}{query_id.encode().hex()} */"
+    found = marker(query_id)
     # two literals, so this statement's own text never contains (and matches) the marker
-    return f"KILL QUERY WHERE position(query, concat({sql_literal(marker[:5])}, {sql_literal(marker[5:])})) > 0 ASYNC"
+    return f"KILL QUERY WHERE position(query, concat({sql_literal(found[:5])}, {sql_literal(found[5:])})) > 0 ASYNC"
 
 
-_MARK_RE = re.compile(r"\n?/\* stir-qid:([0-9a-f]*) \*/")
+_MARK_RE = re.compile(r"\n?/\* stir-qid:([0-9a-f]*) u:([0-9a-f]*) \*/")
 
 
-def client_text(query: str) -> tuple[str | None, str]:
-    """(client id or None, query text without the id comment and without secrets)."""
+def client_text(query: str) -> tuple[str | None, str, str | None]:
+    """(client id or None, query text without the id comment and without secrets, user or None)."""
     m = _MARK_RE.search(query)
     qid = bytes.fromhex(m.group(1)).decode(errors="replace") if m else None
-    return qid, mask_secrets(_MARK_RE.sub("", query))
+    user = bytes.fromhex(m.group(2)).decode(errors="replace") if m else None
+    return qid, mask_secrets(_MARK_RE.sub("", query)), user
 
 
 def kill_report_sql(rows_json: bytes) -> str:
@@ -239,9 +269,9 @@ def kill_report_sql(rows_json: bytes) -> str:
     rows = []
     for line in rows_json.splitlines():
         row = json.loads(line)
-        qid, text = client_text(row.get("query", ""))
+        qid, text, user = client_text(row.get("query", ""))
         rows.append(json.dumps({"kill_status": row.get("kill_status", ""), "query_id": qid or row.get("query_id", ""),
-                                "user": row.get("user", ""), "query": text}))
+                                "user": user or row.get("user", ""), "query": text}))
     data = sql_literal("\n".join(rows))
     return ("SELECT * FROM format(JSONEachRow, 'kill_status String, query_id String, user String, query String', "
             f"{data})")

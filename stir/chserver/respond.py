@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from itertools import chain
 
-from . import codecs, native, queryids, request, safety, streaming
+from . import codecs, native, progress, queryids, request, safety, streaming
 from .body import Body
-from .errors import ServerError, from_engine
+from .errors import ACCESS_DENIED, ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_query
+from .revision import NativeAdapter, needs_real_types, parse_revision
+from .scope import prepare_fresh
 from .sqltext import analyse
 
 log = logging.getLogger("stir.chserver")
@@ -31,24 +34,52 @@ class Responder:
 
     def _select(self, conn, sql: str, stmt, spec: request.RequestSpec, query_id: str, params) -> Outcome:
         if stmt.kind == "KILL":
+            others = 0
+            if self._kill_as is not None:
+                others = int(run_query(conn, self._kill_others, analyse(self._kill_others), None, params).body or 0)
             killed = run_query(conn, sql + "\nFORMAT JSONEachRow", stmt, None, params)
+            if others and not killed.body.strip():
+                raise ServerError(ACCESS_DENIED, f"{self._kill_as}: Not allowed to kill query. To execute this query, "
+                                                 "it's necessary to have the grant KILL QUERY ON *.*")
             report = queryids.kill_report_sql(killed.body)
             return run_query(conn, report, analyse(report), stmt.output_format or spec.default_format, {})
         fmt = stmt.output_format or spec.default_format or DEFAULT_FORMAT
-        if (self.command == "HEAD" or stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt)
-                or request.flag(spec.transport.get("wait_end_of_query"))):
-            return run_query(conn, sql, stmt, spec.default_format, params)
+        revision = revision_of(spec) if fmt == "Native" else 0
+        hold_all = self.command == "HEAD" or request.flag(spec.transport.get("wait_end_of_query"))
+        if stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt) or (hold_all and not revision):
+            outcome = run_query(conn, sql, stmt, spec.default_format, params)
+            if revision and outcome.fmt == "Native":
+                outcome.body = NativeAdapter(revision).block(outcome.body, single=False)
+            return outcome
         engine_fmt = spec.default_format or DEFAULT_FORMAT
         started = time.perf_counter_ns()
-        try:
-            res = conn.send_query(sql, engine_fmt, params=params) if params else conn.send_query(sql, engine_fmt)
-        except Exception as exc:
-            raise from_engine(exc) from None
+        adapter = NativeAdapter(revision)
+        res = _send(conn, sql, engine_fmt, params)
         stats = {"read_rows": 0, "read_bytes": 0, "result_rows": 0, "result_bytes": 0}
         blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
         held, size = [], 0
         hung_up = queryids.HangupCheck(self.connection)
+        threshold = float("inf") if hold_all else streaming.STREAM_THRESHOLD
         try:
+            if adapter.active:
+                first = next(blocks, None)
+                if first is not None and needs_real_types(revision, first):
+                    # The engine's revision-0 header dropped a DateTime time zone: learn the
+                    # real types. A request without session or external tables asks on a
+                    # fresh connection while this one streams on; otherwise no other
+                    # statement can run on this connection while it streams: rerun.
+                    if spec.session_id or self._external_tables:
+                        _cancel(res)
+                        adapter.real_types = _result_types(conn, sql, params)
+                        res = _send(conn, sql, engine_fmt, params)
+                        stats.update(dict.fromkeys(stats, 0))
+                        blocks = streaming.strip_headers(fmt, self._blocks(res, fmt, stats))
+                    else:
+                        adapter.real_types = self._describe_fresh(spec, sql, params)
+                        blocks = chain([first], blocks)
+                elif first is not None:
+                    blocks = chain([first], blocks)
+            first_at = 0.0
             for block in blocks:
                 if hung_up():
                     _cancel(res)
@@ -56,10 +87,15 @@ class Responder:
                     body_bytes = b"".join(held)
                     return Outcome(b"", fmt, self._summary(stats, started, len(body_bytes), fmt, body_bytes),
                                    sent=True, error="client-disconnected")
-                held.append(block)
-                size += len(block)
-                if size >= streaming.STREAM_THRESHOLD:
+                held.append(adapter.block(block))
+                size += len(held[-1])
+                if size >= threshold:
                     break
+                if not hold_all:
+                    now = time.perf_counter()
+                    first_at = first_at or now
+                    if now - first_at >= streaming.STREAM_AFTER_S:
+                        break
             else:
                 body_bytes = b"".join(held)
                 if not body_bytes and streaming.has_header(fmt):  # the engine streams no header for no rows
@@ -68,7 +104,21 @@ class Responder:
         except BaseException:
             _cancel(res)
             raise
+        if adapter.active:
+            blocks = map(adapter.block, blocks)
         return self._stream(spec, query_id, fmt, held, blocks, res, stats, started, hung_up)
+
+    def _describe_fresh(self, spec, sql: str, params) -> dict[str, str]:
+        conn = self.server.engine.connect()
+        try:
+            settings = {k: v for k, v in spec.settings.items() if k != "readonly"}
+            prepare_fresh(conn, {**self.server.options.default_settings, **settings}, spec.database)
+            return _result_types(conn, sql, params)
+        except ServerError:
+            log.debug("describe on a fresh connection failed", exc_info=True)
+            return {}
+        finally:
+            conn.close()
 
     @staticmethod
     def _blocks(res, fmt: str, stats: dict[str, int]):
@@ -101,6 +151,7 @@ class Responder:
         headers["Content-Type"] = CONTENT_TYPES.get(fmt, "text/plain; charset=UTF-8")
         headers["X-ClickHouse-Format"] = fmt
         headers["X-ClickHouse-Exception-Tag"] = tag
+        stats.update(self._merged(stats))
         headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in stats.items()}, separators=(",", ":"))
         self._progress_header(spec, headers, stats)
         enc = self._response_encoder(spec)
@@ -171,6 +222,7 @@ class Responder:
         headers["Content-Type"] = CONTENT_TYPES.get(fmt or "", "text/plain; charset=UTF-8")
         if fmt:
             headers["X-ClickHouse-Format"] = fmt
+        outcome.summary = self._merged(outcome.summary)
         headers["X-ClickHouse-Summary"] = json.dumps({k: str(v) for k, v in outcome.summary.items()},
                                                      separators=(",", ":"))
         payload = outcome.body
@@ -194,9 +246,38 @@ class Responder:
         headers["X-ClickHouse-Exception-Code"] = str(err.code)
         self._send(err.http_status, err.body(), headers)
 
+    def _status_lines(self, status: int) -> list[str]:
+        return [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
+                f"Date: {self.date_time_string()}", "Server: ClickHouse"]
+
+    def _start_progress(self, spec, query_id: str) -> None:
+        if request.flag(spec.transport.get("send_progress_in_http_headers")) and self.command != "HEAD":
+            status = ("\r\n".join(self._status_lines(200)) + "\r\n").encode("latin-1")
+            self._reporter = progress.Reporter(
+                self.server.engine.connect, queryids.marker(query_id), self.wfile.write, status,
+                progress.interval_seconds(spec.transport.get("http_headers_progress_interval_ms")))
+
+    def _stop_progress(self) -> None:
+        reporter, self._reporter = getattr(self, "_reporter", None), None
+        if reporter is not None:
+            reporter.stop()
+            self._status_sent = getattr(self, "_status_sent", False) or reporter.started
+            self._last_progress = reporter.last
+
+    def _merged(self, summary: dict[str, int]) -> dict[str, int]:
+        """The final summary never reports less than the engine's progress already sent."""
+        self._stop_progress()
+        last = getattr(self, "_last_progress", None)
+        if last:
+            summary = dict(summary)
+            for key in ("read_rows", "read_bytes", "written_rows", "written_bytes", "total_rows_to_read"):
+                summary[key] = max(int(summary.get(key, 0)), last.get(key, 0))
+        return summary
+
     def _head(self, status: int, headers: dict[str, str], length: int | None) -> bytes:
-        lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}",
-                 f"Date: {self.date_time_string()}", "Server: ClickHouse"]
+        self._stop_progress()
+        # With progress headers out, the status line is too (200, as ClickHouse's is then).
+        lines = [] if getattr(self, "_status_sent", False) else self._status_lines(status)
         lines += [f"{k}: {safety.header_value(v)}" for k, v in headers.items()]
         if length is not None:
             lines.append(f"Content-Length: {length}")
@@ -215,6 +296,38 @@ class Responder:
         except OSError:
             self.close_connection = True  # client went away; nothing left to tell it
 
+
+
+def revision_of(spec) -> int:
+    return parse_revision(spec.transport.get("client_protocol_version"))
+
+
+def _send(conn, sql: str, fmt: str, params):
+    try:
+        return conn.send_query(sql, fmt, params=params) if params else conn.send_query(sql, fmt)
+    except Exception as exc:
+        raise from_engine(exc) from None
+
+
+def _result_types(conn, sql: str, params) -> dict[str, str]:
+    """Column name -> type of the statement's result, as the engine describes it."""
+    toks = [t for t in queryids._tokens(sql) if t.kind == "word" and t.depth == 0 and t.text.upper() == "FORMAT"]
+    if toks:  # DESCRIBE takes the query without its FORMAT clause
+        fmt_tok = toks[-1]
+        after = queryids._tokens(sql[fmt_tok.end:])
+        sql = sql[:fmt_tok.start] + (sql[fmt_tok.end + after[0].end:] if after else "")
+    body = sql[:analyse(sql).end].rstrip().rstrip(";")
+    try:
+        res = conn.query(f"DESCRIBE TABLE ({body}\n)", "JSONCompactEachRow", params=params) if params \
+            else conn.query(f"DESCRIBE TABLE ({body}\n)", "JSONCompactEachRow")
+    except Exception:
+        log.debug("describe for client_protocol_version failed", exc_info=True)
+        return {}
+    types = {}
+    for line in (res.bytes() or b"").splitlines():
+        row = json.loads(line)
+        types[row[0]] = row[1]
+    return types
 
 
 def _cancel(res) -> None:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from ..config import stir_home
-from . import errors, safety
+from . import errors, remote, safety
 from .auth import Users
 from .engine import DataDirBusy, Engine
 from .options import Options
@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="default per-query memory limit in bytes (0: none); requests may override")
     parser.add_argument("--max-execution-time", default=os.environ.get("STIR_CH_MAX_EXECUTION_TIME", "0"),
                         help="default per-query time limit in seconds (0: none); requests may override")
+    parser.add_argument("--remote-url-allow-hosts", default=os.environ.get(remote.ENV, ""),
+                        help="comma-separated hosts or host:port that url(), s3(), remote() & co. may reach, "
+                             "as ClickHouse's remote_url_allow_hosts ('*': any; default: loopback only)")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -60,6 +63,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     options = Options(users=users, user_files=engine.data_dir / "user_files", max_query_size=args.max_query_size,
                       max_body_size=args.max_body_size,
+                      remote_hosts=remote.AllowedHosts.parse(args.remote_url_allow_hosts),
                       default_settings={k: str(v) for k, v in (("max_memory_usage", args.max_memory_usage),
                                                                ("max_execution_time", args.max_execution_time))
                                         if str(v) not in ("", "0")})

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from urllib.parse import urlsplit
 
-from . import codecs, external, native, queryids, querylog, request, safety
+from . import codecs, external, native, queryids, querylog, remote, request, safety
 from .auth import User, credentials
 from .body import Body
 from .engine import Engine
@@ -136,6 +136,12 @@ class Handler(Responder, BaseHTTPRequestHandler):
         self._out_encoding = "-"
         self._timezone: str | None = None
         self._qlog: dict | None = None
+        self._reporter = None
+        self._external_tables = False
+        self._kill_as: str | None = None
+        self._kill_others = ""
+        self._last_progress: dict | None = None
+        self._status_sent = False
         body: Body | None = None
         try:
             try:
@@ -176,6 +182,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             self._log_error(err)
             self._send_error(err, query_id, body)
         finally:
+            self._stop_progress()
             self.server.track(-1)
             log.info("%s %s query_id=%s %.1f ms rows=%d status=%d code=%s enc=%s/%s", method, url.path,
                      query_id or "-", (time.perf_counter() - started) * 1000, rows, status, code,
@@ -215,6 +222,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
             fields = {**{k: v for k, v in spec.settings.items() if k.endswith(_EXTERNAL_SUFFIXES)},
                       **spec.form_fields}
             tables = external.collect(spec.files, fields)
+            self._external_tables = bool(tables)
             for key in [k for k in spec.settings if k.endswith(_EXTERNAL_SUFFIXES)]:
                 if any(key == f"{t.name}{sfx}" for t in tables for sfx in _EXTERNAL_SUFFIXES):
                     del spec.settings[key]
@@ -230,7 +238,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
                 inline = qp[stmt.data_offset:]
                 data = chain([inline.encode() + b"\n"] if inline.strip() else [], chunks)
                 self._track(spec, user, query_id, "INSERT", qp[:stmt.data_offset])
-                stmt = self._checked_insert(method, spec, user, stmt, stmt.insert_prefix)
+                stmt = self._checked_insert(user, query_id, stmt, stmt.insert_prefix)
                 return self._on_connection(method, spec, user, lambda conn: run_insert(conn, stmt, data), stmt.kind)
             rest, more = safety.read_query(chunks, limit - len(qp))
             if next(more, None) is not None or len(rest) > limit - len(qp):
@@ -245,7 +253,7 @@ class Handler(Responder, BaseHTTPRequestHandler):
                 data = chain([raw[stmt.data_offset:]], more)
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
                 self._track(spec, user, query_id, "INSERT", raw[:stmt.data_offset].decode("utf-8", "replace"))
-                insert_stmt = self._checked_insert(method, spec, user, insert_stmt, prefix)
+                insert_stmt = self._checked_insert(user, query_id, insert_stmt, prefix)
                 return self._on_connection(method, spec, user, lambda conn: run_insert(conn, insert_stmt, data),
                                            stmt.kind)
             if len(raw) > limit:
@@ -266,17 +274,27 @@ class Handler(Responder, BaseHTTPRequestHandler):
         if stmt.kind == "SYSTEM" and _FLUSH_LOGS.match(sql):
             self.server.query_log.flush()
             return Outcome()
-        safety.check_admin(stmt.kind, user.admin)
-        sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind), user.name)
+        # As in ClickHouse, anyone may KILL QUERY their own queries; other users' need an admin.
+        killing = queryids.kill_condition(sql) if stmt.kind == "KILL" else None
+        own_kill = killing is not None and not user.admin
+        if own_kill:
+            self._kill_others = queryids.others_matching(killing[0], user.name)
+        if not own_kill:
+            safety.check_admin(stmt.kind, user.admin)
+        self._kill_as = user.name if own_kill else None
+        remote.check(sql, opts.remote_hosts)
+        sql = queryids.with_user(queryids.rewrite(safety.confine_files(sql, opts.user_files), stmt.kind,
+                                                  self._kill_as), user.name)
         if stmt.insert_format == "Values":
             values = analyse(sql)  # offsets after the rewrite
-            sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""))
+            sql = queryids.mark(sql, query_id, before=len(values.insert_prefix or ""), user=user.name)
         else:
-            sql = queryids.mark(sql, query_id)
+            sql = queryids.mark(sql, query_id, user=user.name)
         params = spec.query_params
         running = self.server.running
 
         def work(conn):
+            self._start_progress(spec, query_id)
             if not tables:
                 return self._select(conn, sql, stmt, spec, query_id, params)
             external.load(conn, tables)
@@ -291,10 +309,12 @@ class Handler(Responder, BaseHTTPRequestHandler):
         finally:
             running.finish(query_id, self.connection)
 
-    def _checked_insert(self, method, spec, user: User, stmt, prefix: str):
-        confined = safety.confine_files(prefix, self.server.options.user_files)
-        return type(stmt)(stmt.kind, None, stmt.insert_format, confined, 0, stmt.end, False) \
-            if confined != prefix else stmt
+    def _checked_insert(self, user: User, query_id: str, stmt, prefix: str):
+        remote.check(prefix, self.server.options.remote_hosts)
+        # marked like every other statement: system.processes and KILL see the client's id and user
+        marked = queryids.mark(safety.confine_files(prefix, self.server.options.user_files), query_id,
+                               user=user.name)
+        return type(stmt)(stmt.kind, None, stmt.insert_format, marked, 0, stmt.end, False)
 
     def _on_connection(self, method: str, spec: request.RequestSpec, user: User, work, kind: str) -> Outcome:
         settings = dict(spec.settings)

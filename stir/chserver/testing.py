@@ -38,7 +38,7 @@ class RunningServer:
 
 
 _SERVER_ONLY_ENV = frozenset({"STIR_CH_USER", "STIR_CH_PASSWORD", "STIR_CH_USERS_FILE", "STIR_CH_MAX_MEMORY_USAGE",
-                              "STIR_CH_MAX_EXECUTION_TIME", "STIR_CH_MAX_BODY_SIZE"})
+                              "STIR_CH_MAX_EXECUTION_TIME", "STIR_CH_MAX_BODY_SIZE", "STIR_CH_REMOTE_URL_ALLOW_HOSTS"})
 
 
 def free_port(host: str = "127.0.0.1") -> int:

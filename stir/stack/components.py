@@ -9,11 +9,12 @@ import sys
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from stir import config
 from stir.stack import clickhouse, postgres, s3
 from stir.stack.envvars import pg_dsn, process_env, ssh_session_env
-from stir.stack.layout import COMPONENT_NAMES, Layout, airflow_database, os_user
+from stir.stack.layout import COMPONENT_NAMES, Layout, airflow_database, os_user, s3_endpoint
 from stir.stack.ssh_keys import ensure_keys
 
 # The embedded server's default per-query memory cap (bytes): a runaway query fails alone
@@ -91,6 +92,16 @@ def _ch_limits() -> list[str]:
             "--max-execution-time", os.environ.get("STIR_CH_MAX_EXECUTION_TIME", "3600")]
 
 
+def _ch_remote_hosts() -> list[str]:
+    """url()/s3() reach loopback and the stack's own S3 endpoint (the sync exports), unless
+    STIR_CH_REMOTE_URL_ALLOW_HOSTS says otherwise ('*': any host)."""
+    wanted = os.environ.get("STIR_CH_REMOTE_URL_ALLOW_HOSTS")
+    if not wanted:
+        endpoint = urlsplit(s3_endpoint())
+        wanted = ",".join(("localhost", "127.0.0.1", "::1", f"{endpoint.hostname}:{endpoint.port}"))
+    return ["--remote-url-allow-hosts", wanted]
+
+
 def _py(*args: str) -> list[str]:
     return [sys.executable, "-m", *args]
 
@@ -101,7 +112,8 @@ def all_components() -> tuple[Component, ...]:
         Component(
             "clickhouse", ports.clickhouse_http,
             argv=lambda lay: _py("stir.chserver", "--host", host, "--port", str(ports.clickhouse_http),
-                                 "--data-dir", str(lay.clickhouse_data), *_ch_limits()),
+                                 "--data-dir", str(lay.clickhouse_data), *_ch_limits(),
+                                 *_ch_remote_hosts()),
             healthy=lambda: clickhouse.ping(host, ports.clickhouse_http),
             bootstrap=_clickhouse_bootstrap,
             start_timeout=120.0,

@@ -154,7 +154,7 @@ def test_file_is_confined_to_user_files(ch):
 
 def test_admin_statements_need_an_admin_user(strict):
     app = {"X-ClickHouse-User": "app", "X-ClickHouse-Key": USER_PW}
-    for query in ("SYSTEM SHUTDOWN", "KILL QUERY WHERE 1", "SYSTEM DROP MARK CACHE"):
+    for query in ("SYSTEM SHUTDOWN", "KILL MUTATION WHERE 1", "SYSTEM DROP MARK CACHE"):
         status, headers, _ = request(strict, query, headers=app)
         assert status == 403 and headers["x-clickhouse-exception-code"] == "497", query
     assert request(strict, "SYSTEM DROP MARK CACHE", headers={"X-ClickHouse-User": "default",

@@ -192,3 +192,33 @@ def test_async_client_streams_and_sees_mid_stream_error(ch):
             await client.close()
 
     assert asyncio.run(run()) == 3000000
+
+
+SLOW_SMALL_FAIL = "SELECT sleepEachRow(0.01), throwIf(number = 100) FROM numbers(200) SETTINGS max_block_size = 1"
+
+
+def test_small_slow_result_streams_and_fails_mid_stream(ch):
+    """Blocks still coming after STREAM_AFTER_S go out as they come (a few hundred bytes,
+    far below the size threshold), so a later error is a mid-stream one, as clickhouse-
+    connect's own suite expects of ClickHouse."""
+    status, headers, body = request(ch, SLOW_SMALL_FAIL)
+    assert status == 200 and headers.get("transfer-encoding") == "chunked"
+    tag = headers["x-clickhouse-exception-tag"]
+    assert body.startswith(b"0\t0\n") and f"__exception__\r\n{tag}".encode() in body
+    assert b"FUNCTION_THROW_IF_VALUE_IS_NON_ZERO" in body
+    # held to the end with wait_end_of_query: a plain error response
+    status, headers, _ = request(ch, SLOW_SMALL_FAIL, params={"wait_end_of_query": "1"})
+    assert status != 200 and headers["x-clickhouse-exception-code"] == "395"
+
+
+def test_clickhouse_connect_sees_a_mid_stream_failure(client_factory):
+    from clickhouse_connect.driver.exceptions import StreamFailureError
+
+    client = client_factory()
+    with pytest.raises(StreamFailureError, match="throwIf"):
+        assert client.query(SLOW_SMALL_FAIL, settings={"wait_end_of_query": 0}).result_set is None
+    with pytest.raises(StreamFailureError, match="throwIf"):
+        with client.query_rows_stream(SLOW_SMALL_FAIL, settings={"wait_end_of_query": 0}) as stream:
+            for _ in stream:
+                pass
+    assert client.command("SELECT 1") == 1

@@ -1,0 +1,252 @@
+"""`client_protocol_version` for Native output, as ClickHouse's NativeWriter applies it.
+
+The engine always writes Native at revision 0 (what ClickHouse sends over HTTP without
+the parameter). A client that names a revision gets, as from ClickHouse:
+- revision > 0: every block starts with its BlockInfo (is_overflows, bucket_num);
+- revision >= 54337: `DateTime('tz')` keeps its time zone (revision 0 drops it);
+- revision >= 54454: one `has_custom` serialization byte after each column's type
+  (always 0 here: the engine hands out full, non-sparse columns at revision 0).
+clickhouse-connect sends 54405 (block info only); clickhouse-go sends its TCP revision.
+RowBinary does not depend on the revision in ClickHouse, so it passes untouched.
+
+Only the has_custom byte needs the column data walked (to find where the next column
+starts); fixed-width columns are skipped in O(1), String columns cost a pass over
+their length prefixes. Dynamic/JSON change serialization with the revision too, which
+the engine cannot produce, so those are refused rather than sent wrong."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import NOT_IMPLEMENTED, ServerError
+
+WITH_TIMEZONE_IN_DATETIME = 54337
+WITH_LOW_CARDINALITY = 54405
+WITH_CUSTOM_SERIALIZATION = 54454
+# BlockInfo: field 1 is_overflows=0, field 2 bucket_num=-1, end marker 0
+BLOCK_INFO = b"\x01\x00\x02\xff\xff\xff\xff\x00"
+
+_FIXED = {
+    "UInt8": 1, "Int8": 1, "Bool": 1, "Nothing": 1, "UInt16": 2, "Int16": 2, "Date": 2, "BFloat16": 2,
+    "UInt32": 4, "Int32": 4, "Float32": 4, "DateTime": 4, "Date32": 4, "IPv4": 4, "Time": 4,
+    "UInt64": 8, "Int64": 8, "Float64": 8, "Time64": 8, "DateTime64": 8,
+    "UInt128": 16, "Int128": 16, "UUID": 16, "IPv6": 16, "UInt256": 32, "Int256": 32,
+}
+_REVISION_DEPENDENT = ("Dynamic", "JSON", "Object", "Variant", "AggregateFunction")
+
+
+def parse_revision(value: str | None) -> int:
+    if value is None or value == "":
+        return 0
+    if not value.strip().isdigit():
+        raise ServerError((27, "CANNOT_PARSE_INPUT_ASSERTION_FAILED"),
+                          f"Cannot parse client_protocol_version {value[:40]!r}: expected an unsigned integer")
+    return int(value)
+
+
+def _varint(data, pos: int) -> tuple[int, int]:
+    shift = value = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+
+
+def _split_args(inner: str) -> list[str]:
+    out, depth, start, quoted = [], 0, 0, False
+    for i, ch in enumerate(inner):
+        if ch == "'" and (i == 0 or inner[i - 1] != "\\"):
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(inner[start:i].strip())
+            start = i + 1
+    out.append(inner[start:].strip())
+    return out
+
+
+def _unsupported(type_name: str) -> ServerError:
+    return ServerError(NOT_IMPLEMENTED, f"Native output of type {type_name} at client_protocol_version >= "
+                                        f"{WITH_CUSTOM_SERIALIZATION} is not supported by this server; "
+                                        "use a lower client_protocol_version or another format")
+
+
+_GEO = {"Point": "Tuple(Float64, Float64)", "Ring": "Array(Point)", "LineString": "Array(Point)",
+        "MultiLineString": "Array(LineString)", "Polygon": "Array(Ring)", "MultiPolygon": "Array(Polygon)"}
+_INDEX_SIZES = (1, 2, 4, 8)
+_NAMED = re.compile(r"^(?:`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)\s+(?=[A-Z])")
+
+
+def skip(type_name: str, data, pos: int, rows: int) -> int:
+    """Offset just past `rows` values of `type_name` in Native (bulk) serialization."""
+    name, _, rest = type_name.partition("(")
+    args = rest[:-1] if rest else ""
+    if name in _FIXED:
+        return pos + rows * _FIXED[name]
+    if name in _GEO:
+        return skip(_GEO[name], data, pos, rows)
+    if name.startswith("Interval"):
+        return pos + rows * 8
+    if name in ("Enum8", "Enum16"):
+        return pos + rows * (1 if name == "Enum8" else 2)
+    if name.startswith("Decimal"):
+        size = {"Decimal32": 4, "Decimal64": 8, "Decimal128": 16, "Decimal256": 32}.get(name)
+        if size is None:
+            precision = int(_split_args(args)[0])
+            size = 4 if precision <= 9 else 8 if precision <= 18 else 16 if precision <= 38 else 32
+        return pos + rows * size
+    if name == "FixedString":
+        return pos + rows * int(args)
+    if name == "String":
+        end = len(data)
+        for _ in range(rows):
+            length, pos = _varint(data, pos)
+            pos += length
+            if pos > end:
+                raise ServerError(NOT_IMPLEMENTED, "Native block from the engine ended early")
+        return pos
+    if name == "Nullable":
+        return skip(args, data, pos + rows, rows)
+    if name == "SimpleAggregateFunction":
+        return skip(_split_args(args)[1], data, pos, rows)
+    if name in ("Array", "Map"):
+        if rows == 0:
+            return pos
+        total = int.from_bytes(data[pos + 8 * (rows - 1):pos + 8 * rows], "little")
+        inner = args if name == "Array" else f"Tuple({args})"
+        return skip(inner, data, pos + 8 * rows, total)
+    if name == "Tuple":
+        for element in _split_args(args):
+            pos = skip(_NAMED.sub("", element), data, pos, rows)  # named elements: `name Type`
+        return pos
+    if name == "LowCardinality":
+        return _skip_low_cardinality(args, data, pos, rows)
+    raise _unsupported(type_name)
+
+
+def _skip_low_cardinality(inner: str, data, pos: int, rows: int) -> int:
+    pos += 8  # key version (state prefix)
+    if rows == 0:
+        return pos
+    flags = int.from_bytes(data[pos:pos + 8], "little")
+    pos += 8
+    keys = int.from_bytes(data[pos:pos + 8], "little")
+    pos += 8
+    dictionary_type = inner[len("Nullable("):-1] if inner.startswith("Nullable(") else inner
+    pos = skip(dictionary_type, data, pos, keys)
+    count = int.from_bytes(data[pos:pos + 8], "little")
+    pos += 8
+    return pos + count * _INDEX_SIZES[flags & 0xFF]
+
+
+class NativeAdapter:
+    """Rewrites each engine block (one complete Native block) for the client's revision."""
+
+    def __init__(self, revision: int, real_types: dict[str, str] | None = None):
+        self.revision = revision
+        self.real_types = real_types or {}
+
+    @property
+    def active(self) -> bool:
+        return self.revision > 0
+
+    @property
+    def walks(self) -> bool:
+        return self.revision >= WITH_CUSTOM_SERIALIZATION or bool(self.real_types)
+
+    def block(self, data: bytes, single: bool = True) -> bytes:
+        """`single`: data is exactly one block (a streamed engine block), so its last
+        column needs no walking; otherwise consecutive blocks are split by walking."""
+        if not self.active or not data:
+            return data
+        if single and not self.walks:
+            return BLOCK_INFO + data
+        out: list[bytes] = []
+        pos = 0
+        while pos < len(data):
+            out.append(BLOCK_INFO)
+            pos = self._one(data, pos, out, single)
+        return b"".join(out)
+
+    def _one(self, data: bytes, pos: int, out: list, single: bool) -> int:
+        start = pos
+        columns, pos = _varint(data, pos)
+        rows, pos = _varint(data, pos)
+        out.append(data[start:pos])
+        custom = self.revision >= WITH_CUSTOM_SERIALIZATION
+        for index in range(columns):
+            name_start = pos
+            length, pos = _varint(data, pos)
+            name = data[pos:pos + length].decode("utf-8", "replace")
+            pos += length
+            length, type_pos = _varint(data, pos)
+            type_name = data[type_pos:type_pos + length].decode("utf-8", "replace")
+            data_start = type_pos + length
+            real = self.real_types.get(name)
+            if real and type_name == "DateTime" and real.startswith("DateTime("):
+                raw = real.encode()
+                out.append(data[name_start:pos] + _leb128(len(raw)) + raw)
+            else:
+                out.append(data[name_start:data_start])
+            if custom:
+                if type_name.startswith(("Dynamic", "JSON", "Object")) or "Dynamic" in type_name \
+                        or "JSON" in type_name:
+                    raise _unsupported(type_name)
+                out.append(b"\x00")
+            if not rows:
+                end = data_start
+            elif single and index == columns - 1:
+                end = len(data)
+            else:
+                try:
+                    end = skip(type_name, data, data_start, rows)
+                except ServerError:
+                    if custom or not single:
+                        raise
+                    out.append(data[data_start:])  # only time zones to restore: the rest is as is
+                    return len(data)
+            out.append(data[data_start:end])
+            pos = end
+        return pos
+
+
+def _leb128(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def needs_real_types(revision: int, first_block: bytes) -> bool:
+    """A top-level `DateTime` in the engine's (revision 0) header may have lost its time zone."""
+    if revision < WITH_TIMEZONE_IN_DATETIME or not first_block or b"\x08DateTime" not in first_block:
+        return False  # (the find runs at C speed; only a possible hit walks the columns)
+    columns, pos = _varint(first_block, 0)
+    rows, pos = _varint(first_block, pos)
+    for _ in range(columns):
+        length, pos = _varint(first_block, pos)
+        pos += length
+        length, pos = _varint(first_block, pos)
+        type_name = first_block[pos:pos + length]
+        pos += length
+        if type_name == b"DateTime":
+            return True
+        if rows:
+            try:
+                pos = skip(type_name.decode("utf-8", "replace"), first_block, pos, rows)
+            except ServerError:
+                return False  # a type this walker cannot skip: later columns keep the engine's names
+    return False

@@ -1,0 +1,93 @@
+"""send_progress_in_http_headers=1: X-ClickHouse-Progress headers go out while the query
+runs (every http_headers_progress_interval_ms when progress moved), before the body;
+after them the status is 200 and an error is told by X-ClickHouse-Exception-Code."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from urllib.parse import urlencode
+
+import clickhouse_connect
+
+SLOW = "SELECT sum(sleepEachRow(0.01)) FROM numbers(100) SETTINGS max_block_size = 5"  # ~1 s, 5 rows a block
+
+
+def _raw(ch, query: str, **params):
+    """Status, header lines in order with arrival times, body."""
+    sock = socket.create_connection((ch.host, ch.port), timeout=60)
+    target = "/?" + urlencode({"query": query, **params})
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    started, buf, arrivals = time.monotonic(), b"", []
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            break
+        buf += data
+        arrivals.append((time.monotonic() - started, buf.count(b"\r\n")))
+    sock.close()
+    head, _, body = buf.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    return int(lines[0].split()[1]), lines[1:], body, arrivals
+
+
+def _progress(lines: list[str]) -> list[dict]:
+    return [json.loads(line.split(":", 1)[1]) for line in lines if line.startswith("X-ClickHouse-Progress:")]
+
+
+def test_periodic_progress_before_a_held_body(ch):
+    status, lines, body, arrivals = _raw(ch, SLOW, send_progress_in_http_headers="1", wait_end_of_query="1")
+    assert status == 200 and body == b"0\n"
+    progress = _progress(lines)
+    assert len(progress) >= 4, lines
+    read = [int(p["read_rows"]) for p in progress]
+    assert read == sorted(read) and read[0] < read[-1] <= 100
+    assert int(progress[0]["total_rows_to_read"]) == 100
+    # the headers arrived over time, not all at once at the end
+    assert len(arrivals) >= 3 and arrivals[0][0] < arrivals[-1][0] - 0.3
+    summary = next(line for line in lines if line.startswith("X-ClickHouse-Summary:"))
+    # the summary never reports less than the progress already sent
+    assert int(json.loads(summary.split(":", 1)[1])["read_rows"]) >= read[-1]
+
+
+def test_progress_while_a_streamed_result_is_held_and_interval_honoured(ch):
+    # ORDER BY: the first block comes at the end, so the headers have the whole run to go out
+    query = ("SELECT number FROM numbers(100) WHERE sleepEachRow(0.01) = 0 ORDER BY number "
+             "SETTINGS max_block_size = 5")
+    status, lines, body, _ = _raw(ch, query, send_progress_in_http_headers="1")
+    assert status == 200 and body.split() == [str(i).encode() for i in range(100)]
+    assert len(_progress(lines)) >= 4
+    _, slow_lines, _, _ = _raw(ch, query, send_progress_in_http_headers="1", http_headers_progress_interval_ms="700")
+    assert 1 <= len(_progress(slow_lines)) <= 3
+
+
+def test_error_after_progress_headers(ch):
+    query = ("SELECT throwIf(number = 60) FROM numbers(100) WHERE sleepEachRow(0.01) = 0 "
+             "SETTINGS max_block_size = 5")
+    status, lines, body, _ = _raw(ch, query, send_progress_in_http_headers="1", wait_end_of_query="1")
+    assert len(_progress(lines)) >= 2
+    assert status == 200  # already sent with the first progress header, as ClickHouse's
+    assert "X-ClickHouse-Exception-Code: 395" in lines
+    assert b"FUNCTION_THROW_IF_VALUE_IS_NON_ZERO" in body
+    assert sum(1 for line in lines if line.startswith("HTTP/")) == 0  # one status line only
+
+
+def test_without_the_setting_no_progress_and_fast_queries_unchanged(ch):
+    status, lines, _, _ = _raw(ch, SLOW)
+    assert status == 200 and not _progress(lines)
+    status, lines, body, _ = _raw(ch, "SELECT 1", send_progress_in_http_headers="1")
+    assert status == 200 and body == b"1\n" and len(_progress(lines)) == 1  # the final one
+
+
+def test_clickhouse_connect_with_progress_headers(ch):
+    client = clickhouse_connect.get_client(host=ch.host, port=ch.port, settings={
+        "send_progress_in_http_headers": 1, "http_headers_progress_interval_ms": 100})
+    try:
+        assert client.query(SLOW).result_rows == [(0,)]
+        assert client.command(SLOW) == 0
+        rows = client.query("SELECT number FROM numbers(50) WHERE sleepEachRow(0.01) = 0 "
+                            "SETTINGS max_block_size = 5").result_rows
+        assert [r[0] for r in rows] == list(range(50))
+    finally:
+        client.close()
