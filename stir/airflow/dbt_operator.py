@@ -71,7 +71,9 @@ def long_lived_heap():
     importing dbt and loading its 3 MB parse state allocate millions more, and each full
     collection that triggers re-scanned all of them (~1-2 s CPU a task). Frozen (gc.freeze,
     as Airflow's LocalExecutor does before forking), they are skipped; afterwards they are
-    unfrozen, so a long-lived process (pytest, `dags test`) collects as before.
+    unfrozen, so a long-lived process (pytest, `dags test`) collects as before, unless the
+    process had frozen its heap itself (a task forked from LocalExecutor's frozen worker:
+    unfreezing would write to every page it shares with its parent).
     Also, once per process: at interpreter exit (`airflow tasks test`, `dags test` run the task
     in the CLI process) freeze everything, so exit skips the final full collections over a
     heap the OS frees anyway (~1 s). A task process on the executor leaves with os._exit and
@@ -79,11 +81,13 @@ def long_lived_heap():
     if not _EXIT_HOOK:
         atexit.register(gc.freeze)
         _EXIT_HOOK.append(True)
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 _EXIT_HOOK: list[bool] = []

@@ -32,3 +32,14 @@ def test_heap_is_unfrozen_when_the_task_fails():
     except RuntimeError:
         pass
     assert gc.get_freeze_count() == 0
+
+
+def test_a_heap_frozen_before_the_task_stays_frozen():
+    gc.freeze()  # as a task process forked from LocalExecutor's frozen worker starts
+    try:
+        before = gc.get_freeze_count()
+        with dbt_operator.long_lived_heap():
+            pass
+        assert gc.get_freeze_count() >= before
+    finally:
+        gc.unfreeze()
