@@ -8,13 +8,18 @@ the job scheduler off, and every run is triggered through the REST API:
                                run paid before the cache) and kept ("warm")
     a sync DAG                 export -> download -> load -> vacuum (sync_insta_account_core)
 
+Before Airflow starts, the in-process path a developer uses: `airflow tasks test dbt_recent_scl
+dbt_run_recent_scl` (CLI start-up included) once to warm up, then --tasks-test-runs times:
+wall, dbt's own run time, overhead = wall - dbt run, and the CPU seconds (user + sys) of the
+whole command's process tree, the figure that does not depend on what else loads the machine.
+
 Per task, from the task instance record and its log: wall (TI duration), work (dbt's own
 "Finished running ... (N s)"; for other tasks the execute() span between Airflow's Pre/Post
 Execute markers), overhead = wall - work, the ratio overhead / work and the task process's
 peak RSS (psutil samples). Then the share of the machine the original's full day of schedules
 would need: runs/day from the schedules in docs/dags.md x task wall seconds per run /
 (86,400 x cores), cold vs warm (a running task is counted as one busy core: an estimate).
-Usage:  python bench/bench_overhead.py [--creators 5000] [--runs 2]
+Usage:  python bench/bench_overhead.py [--creators 5000] [--runs 2] [--tasks-test-runs 3]
 Results: a table on stdout, JSON in bench/results/overhead-<timestamp>.json.
 """
 
@@ -25,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -149,6 +155,34 @@ def run_dag(api: AirflowApi, dag_id: str, sampler: RssSampler, label: str) -> li
     return rows
 
 
+def tasks_test(env: dict, runs: int, dag_id: str = TIERS[0]) -> list[dict]:
+    """`airflow tasks test <tier> <its dbt task>` in-process, after one warm-up run."""
+    task_id = f"dbt_run_{dag_id.removeprefix('dbt_')}"
+    cmd = [str(Path(sys.executable).with_name("airflow")), "tasks", "test", dag_id, task_id]
+    rows = []
+    for i in range(runs + 1):
+        load = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.monotonic()
+        proc = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=900)
+        wall = time.monotonic() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = proc.stdout + proc.stderr
+        finished = FINISHED.findall(out)
+        if proc.returncode != 0 or not finished:
+            raise RuntimeError(f"airflow tasks test {dag_id} {task_id} exited {proc.returncode}:\n{out[-3000:]}")
+        if i == 0:
+            continue  # the warm-up: bytecode, parse cache and DAG rows in place
+        work = float(finished[-1])
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        rows.append({"dag": dag_id, "task": task_id, "mode": "tasks test", "wall_s": round(wall, 2),
+                     "work_s": round(work, 2), "overhead_s": round(wall - work, 2), "cpu_s": round(cpu, 2),
+                     "load_avg_1m": round(load, 2), "parse_cache": _cache_line(out)})
+        print(f"  airflow tasks test {dag_id} {task_id}: wall {wall:.1f} s, dbt run {work:.1f} s, "
+              f"overhead {wall - work:.1f} s, CPU {cpu:.1f} s (load {load:.1f})", flush=True)
+    return rows
+
+
 def _cache_line(log: str) -> str:
     lines = [ln.split("dbt parse cache: ", 1)[1] for ln in log.splitlines() if "dbt parse cache: " in ln]
     return lines[-1][:90] if lines else ""
@@ -194,6 +228,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--creators", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=2, help="cold/warm pairs per dbt tier")
+    ap.add_argument("--tasks-test-runs", type=int, default=3,
+                    help="timed `airflow tasks test` runs of dbt_recent_scl (after one warm-up)")
     args = ap.parse_args()
     cores = os.cpu_count() or 2
     home = Path(tempfile.mkdtemp(prefix="stir-bench-overhead-"))
@@ -201,6 +237,7 @@ def main() -> int:
     env = stack_env(home)
     t0 = time.monotonic()
     rows: list[dict] = []
+    tasks_test_rows: list[dict] = []
     ok = False
     try:
         print(f"stack in {home} (creators {args.creators}, {cores} cores, load {os.getloadavg()[0]:.1f})", flush=True)
@@ -212,6 +249,7 @@ def main() -> int:
                "--exclude", "tag:deprecated", "tag:post_ranker"]
         subprocess.run(dbt, env=env, cwd=REPO, check=True, capture_output=True, timeout=1800)
         print(f"setup (stack, sources, upstream models) {time.monotonic() - t0:.0f} s", flush=True)
+        tasks_test_rows = tasks_test(env, args.tasks_test_runs) if args.tasks_test_runs > 0 else []
         t1 = time.monotonic()
         stir(env, "stack", "airflow", "start", timeout=900)
         print(f"airflow standalone healthy in {time.monotonic() - t1:.0f} s", flush=True)
@@ -236,10 +274,10 @@ def main() -> int:
             shutil.rmtree(home, ignore_errors=True)
         else:
             print(f"kept {home} for its logs (logs/airflow.log, airflow/logs/)", file=sys.stderr)
-    return report(rows, cores, args, time.monotonic() - t0)
+    return report(rows, tasks_test_rows, cores, args, time.monotonic() - t0)
 
 
-def report(rows: list[dict], cores: int, args, seconds: float) -> int:
+def report(rows: list[dict], tasks_test_rows: list[dict], cores: int, args, seconds: float) -> int:
     def med(dag, mode, key):
         return statistics.median(r[key] for r in rows if r["dag"] == dag and r["mode"] == mode)
 
@@ -262,10 +300,19 @@ def report(rows: list[dict], cores: int, args, seconds: float) -> int:
         print(f"day at the original's schedules, dbt cache {mode}: {share['dag_runs_per_day']} runs "
               f"({share['dbt_runs_per_day']} dbt), {share['task_seconds_per_day']:,} task-s "
               f"= {share['machine_share_pct']} % of {cores} cores")
+    tasks_test_summary = {}
+    if tasks_test_rows:
+        tasks_test_summary = {key: statistics.median(r[key] for r in tasks_test_rows)
+                              for key in ("wall_s", "work_s", "overhead_s", "cpu_s", "load_avg_1m")}
+        print(f"airflow tasks test {tasks_test_rows[0]['dag']} (in-process, CLI start-up included, after a "
+              f"warm-up), median of {len(tasks_test_rows)}: wall {tasks_test_summary['wall_s']:.1f} s, dbt run "
+              f"{tasks_test_summary['work_s']:.1f} s, overhead {tasks_test_summary['overhead_s']:.1f} s, "
+              f"CPU {tasks_test_summary['cpu_s']:.1f} s (load {tasks_test_summary['load_avg_1m']:.1f})")
     out = REPO / "bench" / "results" / f"overhead-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"creators": args.creators, "cores": cores, "load_avg_end": os.getloadavg(),
                                "bench_seconds": round(seconds), "rows": rows, "summary": summary,
+                               "tasks_test": {"rows": tasks_test_rows, "median": tasks_test_summary},
                                "day_share": shares}, indent=2))
     print(f"\nwritten {out.relative_to(REPO)} ({seconds:.0f} s)")
     return 0

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from stir import config
 from stir.airflow.constants import ASSET_BATCH_LIMIT
+from stir.airflow.parsing import only_if_requested
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +242,7 @@ def upload_assets(spec: str, limit: int | None = None, **context) -> dict:
             "exists": counts["EXISTS"], "failed": counts["FAILED"]}
 
 
+@only_if_requested
 def asset_dag(*, dag_id: str, schedule: str, timeout_minutes: int, doc_md: str | None, specs: list[str]):
     from stir.airflow.factory import stir_dag
     from stir.airflow.validate import DagParameterError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from stir import config, tiers
 from stir.airflow.constants import dbt_tier_tag
 from stir.airflow.factory import stir_dag
+from stir.airflow.parsing import only_if_requested
 from stir.airflow.validate import DagParameterError
 
 PROFILE = "gcc_warehouse"
@@ -23,6 +24,7 @@ def _with_model_links(doc_md: str | None, tier: str) -> str | None:
     return f"{doc_md.rstrip()}\n\n## Models (dbt docs)\n\n{links}\n"
 
 
+@only_if_requested
 def dbt_tier_dag(*, tier: str, dag_id: str, schedule: str, timeout_minutes: int, doc_md: str | None):
     """The DAG for one tier; the file's schedule/timeout must match stir/tiers.py (the one source)."""
     spec = tiers.BY_TAG.get(tier)

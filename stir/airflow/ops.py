@@ -11,6 +11,7 @@ import logging
 
 from stir import config, tiers
 from stir.airflow import sync_pairs
+from stir.airflow.parsing import only_if_requested
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +312,7 @@ def run_task(name: str, options: dict | None = None, **context) -> dict:
         client.close()
 
 
+@only_if_requested
 def ops_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int, doc_md: str | None,
             tasks: list[str], options: dict[str, dict] | None = None):
     from stir.airflow.factory import stir_dag

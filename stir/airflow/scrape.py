@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from stir import config
 from stir.airflow.constants import SCRAPE_BATCH_LIMIT, SCRAPE_RECENT_ATTEMPT_HOURS
+from stir.airflow.parsing import only_if_requested
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +283,7 @@ def send_scrape_requests(spec: str, limit: int | None = None, **context) -> dict
     return result
 
 
+@only_if_requested
 def scrape_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int, doc_md: str | None,
                specs: list[str]):
     """A DAG with one scrape task per spec (independent: one failing variant doesn't block the rest)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stir.airflow.parsing import only_if_requested
 from stir.airflow.validate import DagParameterError, check_mart, check_table
 
 
@@ -22,6 +23,7 @@ class SyncPair:
     min_ratio: float = 0.5
 
 
+@only_if_requested
 def sync_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int, doc_md: str | None,
              pairs: list[SyncPair]):
     from stir.airflow.factory import stir_dag

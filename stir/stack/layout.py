@@ -93,6 +93,21 @@ class Layout:
             d.mkdir(parents=True, exist_ok=True)
         # Written by SSH commands, read by the PostgreSQL server's own OS user.
         self.pg_import.chmod(0o1777)
+        self._install_airflow_local_settings()
+
+    @property
+    def airflow_local_settings(self) -> Path:
+        return self.airflow_home / "config" / "airflow_local_settings.py"
+
+    def _install_airflow_local_settings(self) -> None:
+        """The stack's airflow_local_settings.py (GC thresholds) where Airflow looks for it."""
+        source = (Path(__file__).with_name("airflow_local_settings.py")).read_text(encoding="utf-8")
+        target = self.airflow_local_settings
+        if not target.exists() or target.read_text(encoding="utf-8") != source:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(source, encoding="utf-8")
+            tmp.replace(target)
 
 
 def slack_webhook_path() -> str:

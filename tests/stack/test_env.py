@@ -88,3 +88,27 @@ def test_airflow_settings(airflow_env):
 
     assert conf.getint("api", "port") == int(airflow_env["STIR_AIRFLOW_PORT"])
     assert conf.getboolean("core", "simple_auth_manager_all_admins") is True
+
+
+GC_PROBE = "import gc, airflow.settings; print(gc.get_threshold())"
+
+
+def test_every_airflow_process_of_the_stack_loads_its_local_settings(exported, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from stir.stack.layout import Layout
+
+    env, exports = exported
+    layout = Layout(Path(exports["STIR_HOME"]))
+    layout.ensure()
+    source = Path(config.__file__).parent / "stack" / "airflow_local_settings.py"
+    assert layout.airflow_local_settings.read_text() == source.read_text()
+    probe = {**env, **exports}
+    out = subprocess.run([sys.executable, "-c", GC_PROBE], env=probe, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "(50000, 20, 10)", out.stderr[-2000:]
+    # The same process in an Airflow home without the file keeps Python's defaults.
+    bare = {**probe, "AIRFLOW_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", GC_PROBE], env=bare, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "(700, 10, 10)", out.stderr[-2000:]
