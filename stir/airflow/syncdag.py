@@ -59,6 +59,7 @@ class UpsertPair:
     key: str
 
 
+@only_if_requested
 def upsert_dag(*, dag_id: str, category: str, schedule: str, timeout_minutes: int, doc_md: str | None,
                pairs: list[UpsertPair]):
     """The partial post-ranking DAG: per-key upserts into tables a full sync swaps (stir.sync.upsert)."""
