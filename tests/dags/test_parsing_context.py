@@ -18,12 +18,14 @@ from stir.airflow.syncdag import sync_dag, upsert_dag
 CONTEXT_VAR = "_AIRFLOW_PARSING_CONTEXT_DAG_ID"  # what airflow.sdk.get_parsing_context() reads
 
 
-def test_a_parse_for_one_dag_builds_that_dag_only():
+def test_a_parse_for_one_dag_builds_that_dag_only(monkeypatch):
     from airflow.dag_processing.dagbag import DagBag
-    from airflow.sdk.definitions._internal.dag_parsing_context import _airflow_parsing_context_manager
 
-    with _airflow_parsing_context_manager(dag_id="dbt_recent_scl", task_id="dbt_run_recent_scl"):
-        bag = DagBag(str(config.DAGS_DIR))
+    # monkeypatch, not Airflow's context manager: that one leaves the variable set when it
+    # was unset before, and every later DagBag of the session would hold one DAG
+    monkeypatch.setenv(CONTEXT_VAR, "dbt_recent_scl")
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_TASK_ID", "dbt_run_recent_scl")
+    bag = DagBag(str(config.DAGS_DIR))
     assert bag.import_errors == {}
     assert list(bag.dags) == ["dbt_recent_scl"]
     assert bag.dags["dbt_recent_scl"].task_ids == ["dbt_run_recent_scl"]
