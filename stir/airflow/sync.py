@@ -24,7 +24,6 @@ from stir.sync import tasks
 
 def clickhouse_to_postgres(*, mart: str, table: str, enrich: str | None = None, where: str | None = None,
                            load_path: str = "default", min_ratio: float = 0.5, group_id: str | None = None):
-    from airflow.providers.ssh.operators.ssh import SSHOperator
     from airflow.providers.standard.operators.python import PythonOperator
     from airflow.sdk import TaskGroup
 
@@ -41,13 +40,7 @@ def clickhouse_to_postgres(*, mart: str, table: str, enrich: str | None = None, 
             op_kwargs={"mart": mart, "table": table, "enrich_name": enrich, "where": where,
                        "load_path": load_path},
         )
-        download = SSHOperator(
-            task_id="download",
-            ssh_conn_id=config.SSH_CONN_ID,
-            command="{{ ti.xcom_pull(task_ids='" + export.task_id + "')['download_command'] }}",
-            cmd_timeout=settings.download_timeout_s,
-            do_xcom_push=False,
-        )
+        download = _download(export, settings)
         load = PythonOperator(
             task_id="load",
             python_callable=tasks.load_task,
@@ -63,10 +56,22 @@ def clickhouse_to_postgres(*, mart: str, table: str, enrich: str | None = None, 
     return group
 
 
+def _download(export, settings):
+    """The SSH step on the PostgreSQL host: fetch the file the export task names."""
+    from airflow.providers.ssh.operators.ssh import SSHOperator
+
+    return SSHOperator(
+        task_id="download",
+        ssh_conn_id=config.SSH_CONN_ID,
+        command="{{ ti.xcom_pull(task_ids='" + export.task_id + "')['download_command'] }}",
+        cmd_timeout=settings.download_timeout_s,
+        do_xcom_push=False,
+    )
+
+
 def clickhouse_upsert_postgres(*, mart: str, table: str, key: str, group_id: str | None = None):
     """export -> download -> upsert: a partial mart's newest rows replace their keys' rows in a
     served table (stir.sync.upsert); a run with nothing ranked since the full build skips."""
-    from airflow.providers.ssh.operators.ssh import SSHOperator
     from airflow.providers.standard.operators.python import PythonOperator
     from airflow.sdk import TaskGroup
 
@@ -77,13 +82,7 @@ def clickhouse_upsert_postgres(*, mart: str, table: str, key: str, group_id: str
             python_callable=tasks.export_partial_task,
             op_kwargs={"mart": mart, "table": table, "key": key},
         )
-        download = SSHOperator(
-            task_id="download",
-            ssh_conn_id=config.SSH_CONN_ID,
-            command="{{ ti.xcom_pull(task_ids='" + export.task_id + "')['download_command'] }}",
-            cmd_timeout=settings.download_timeout_s,
-            do_xcom_push=False,
-        )
+        download = _download(export, settings)
         upsert = PythonOperator(
             task_id="upsert",
             python_callable=tasks.upsert_task,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from .errors import NOT_IMPLEMENTED, ServerError
+from .streaming import varint
 
 WITH_TIMEZONE_IN_DATETIME = 54337
 WITH_LOW_CARDINALITY = 54405
@@ -42,17 +43,6 @@ def parse_revision(value: str | None) -> int:
         raise ServerError((27, "CANNOT_PARSE_INPUT_ASSERTION_FAILED"),
                           f"Cannot parse client_protocol_version {value[:40]!r}: expected an unsigned integer")
     return int(value)
-
-
-def _varint(data, pos: int) -> tuple[int, int]:
-    shift = value = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
 
 
 def _split_args(inner: str) -> list[str]:
@@ -108,7 +98,7 @@ def skip(type_name: str, data, pos: int, rows: int) -> int:
     if name == "String":
         end = len(data)
         for _ in range(rows):
-            length, pos = _varint(data, pos)
+            length, pos = varint(data, pos)
             pos += length
             if pos > end:
                 raise ServerError(NOT_IMPLEMENTED, "Native block from the engine ended early")
@@ -178,16 +168,16 @@ class NativeAdapter:
 
     def _one(self, data: bytes, pos: int, out: list, single: bool) -> int:
         start = pos
-        columns, pos = _varint(data, pos)
-        rows, pos = _varint(data, pos)
+        columns, pos = varint(data, pos)
+        rows, pos = varint(data, pos)
         out.append(data[start:pos])
         custom = self.revision >= WITH_CUSTOM_SERIALIZATION
         for index in range(columns):
             name_start = pos
-            length, pos = _varint(data, pos)
+            length, pos = varint(data, pos)
             name = data[pos:pos + length].decode("utf-8", "replace")
             pos += length
-            length, type_pos = _varint(data, pos)
+            length, type_pos = varint(data, pos)
             type_name = data[type_pos:type_pos + length].decode("utf-8", "replace")
             data_start = type_pos + length
             real = self.real_types.get(name)
@@ -234,12 +224,12 @@ def needs_real_types(revision: int, first_block: bytes) -> bool:
     """A top-level `DateTime` in the engine's (revision 0) header may have lost its time zone."""
     if revision < WITH_TIMEZONE_IN_DATETIME or not first_block or b"\x08DateTime" not in first_block:
         return False  # (the find runs at C speed; only a possible hit walks the columns)
-    columns, pos = _varint(first_block, 0)
-    rows, pos = _varint(first_block, pos)
+    columns, pos = varint(first_block, 0)
+    rows, pos = varint(first_block, pos)
     for _ in range(columns):
-        length, pos = _varint(first_block, pos)
+        length, pos = varint(first_block, pos)
         pos += length
-        length, pos = _varint(first_block, pos)
+        length, pos = varint(first_block, pos)
         type_name = first_block[pos:pos + length]
         pos += length
         if type_name == b"DateTime":

@@ -35,7 +35,7 @@ def has_header(fmt: str) -> bool:
     return fmt in _HEADER_LINES or fmt in _ROWBINARY_HEADERS
 
 
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
+def varint(data: bytes, pos: int) -> tuple[int, int]:
     shift = value = 0
     while True:
         byte = data[pos]
@@ -54,9 +54,9 @@ def header_length(fmt: str, block: bytes) -> int:
             pos = block.index(b"\n", pos) + 1
         return pos
     if fmt in _ROWBINARY_HEADERS:
-        n, pos = _varint(block, 0)
+        n, pos = varint(block, 0)
         for _ in range(n * _ROWBINARY_HEADERS[fmt]):
-            size, pos = _varint(block, pos)
+            size, pos = varint(block, pos)
             pos += size
         return pos
     return 0
