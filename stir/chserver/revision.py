@@ -4,12 +4,16 @@ The engine always writes Native at revision 0 (what ClickHouse sends over HTTP w
 the parameter). A client that names a revision gets, as from ClickHouse:
 - revision > 0: every block starts with its BlockInfo (is_overflows, bucket_num);
 - revision >= 54337: `DateTime('tz')` keeps its time zone (revision 0 drops it);
+- 0 < revision < 54405: LowCardinality columns (nested ones too) arrive as their plain
+  type, dictionaries expanded (NativeWriter's recursiveRemoveLowCardinality);
+- revision >= 54452 (54455 for the bitmap combiners): the map-family aggregate states
+  change format (state version 1), which the engine cannot write: refused;
 - revision >= 54454: one `has_custom` serialization byte after each column's type
   (always 0 here: the engine hands out full, non-sparse columns at revision 0).
 clickhouse-connect sends 54405 (block info only); clickhouse-go sends its TCP revision.
 RowBinary does not depend on the revision in ClickHouse, so it passes untouched.
 
-Only the has_custom byte needs the column data walked (to find where the next column
+The has_custom byte and the LowCardinality expansion need the column data walked (to find where the next column
 starts); fixed-width columns are skipped in O(1), String columns cost a pass over
 their length prefixes. Dynamic/JSON change serialization with the revision too, which
 the engine cannot produce, so those are refused rather than sent wrong."""
@@ -23,6 +27,7 @@ from .streaming import varint
 
 WITH_TIMEZONE_IN_DATETIME = 54337
 WITH_LOW_CARDINALITY = 54405
+WITH_AGGREGATE_VERSIONING = 54452
 WITH_CUSTOM_SERIALIZATION = 54454
 # BlockInfo: field 1 is_overflows=0, field 2 bucket_num=-1, end marker 0
 BLOCK_INFO = b"\x01\x00\x02\xff\xff\xff\xff\x00"
@@ -33,7 +38,6 @@ _FIXED = {
     "UInt64": 8, "Int64": 8, "Float64": 8, "Time64": 8, "DateTime64": 8,
     "UInt128": 16, "Int128": 16, "UUID": 16, "IPv6": 16, "UInt256": 32, "Int256": 32,
 }
-_REVISION_DEPENDENT = ("Dynamic", "JSON", "Object", "Variant", "AggregateFunction")
 
 
 def parse_revision(value: str | None) -> int:
@@ -76,23 +80,43 @@ _NAMED = re.compile(r"^(?:`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)\s+(?=[A-Z])")
 
 
 def skip(type_name: str, data, pos: int, rows: int) -> int:
-    """Offset just past `rows` values of `type_name` in Native (bulk) serialization."""
+    """Offset just past `rows` values of `type_name` in Native (bulk) serialization: first
+    the state prefixes of the whole type tree (one 8-byte key version per LowCardinality,
+    in depth-first order, so an Array(LowCardinality(..)) starts with it, not with its
+    offsets), then the data."""
+    return skip_data(type_name, data, pos + 8 * _low_cardinality_count(type_name), rows)
+
+
+def _low_cardinality_count(type_name: str) -> int:
+    name, _, rest = type_name.partition("(")
+    args = rest[:-1] if rest else ""
+    if name == "LowCardinality":
+        return 1 + _low_cardinality_count(args)
+    if name in ("Nullable", "Array"):
+        return _low_cardinality_count(args)
+    if name == "Map":
+        return sum(_low_cardinality_count(a) for a in _split_args(args))
+    if name == "Tuple":
+        return sum(_low_cardinality_count(_NAMED.sub("", a)) for a in _split_args(args))
+    if name == "SimpleAggregateFunction":
+        return _low_cardinality_count(_split_args(args)[1])
+    return 0
+
+
+def skip_data(type_name: str, data, pos: int, rows: int) -> int:
+    """`skip` without the state prefixes (already consumed)."""
     name, _, rest = type_name.partition("(")
     args = rest[:-1] if rest else ""
     if name in _FIXED:
         return pos + rows * _FIXED[name]
     if name in _GEO:
-        return skip(_GEO[name], data, pos, rows)
+        return skip_data(_GEO[name], data, pos, rows)
     if name.startswith("Interval"):
         return pos + rows * 8
     if name in ("Enum8", "Enum16"):
         return pos + rows * (1 if name == "Enum8" else 2)
     if name.startswith("Decimal"):
-        size = {"Decimal32": 4, "Decimal64": 8, "Decimal128": 16, "Decimal256": 32}.get(name)
-        if size is None:
-            precision = int(_split_args(args)[0])
-            size = 4 if precision <= 9 else 8 if precision <= 18 else 16 if precision <= 38 else 32
-        return pos + rows * size
+        return pos + rows * _decimal_size(name, args)
     if name == "FixedString":
         return pos + rows * int(args)
     if name == "String":
@@ -104,37 +128,131 @@ def skip(type_name: str, data, pos: int, rows: int) -> int:
                 raise ServerError(NOT_IMPLEMENTED, "Native block from the engine ended early")
         return pos
     if name == "Nullable":
-        return skip(args, data, pos + rows, rows)
+        return skip_data(args, data, pos + rows, rows)
     if name == "SimpleAggregateFunction":
-        return skip(_split_args(args)[1], data, pos, rows)
+        return skip_data(_split_args(args)[1], data, pos, rows)
     if name in ("Array", "Map"):
         if rows == 0:
             return pos
         total = int.from_bytes(data[pos + 8 * (rows - 1):pos + 8 * rows], "little")
         inner = args if name == "Array" else f"Tuple({args})"
-        return skip(inner, data, pos + 8 * rows, total)
+        return skip_data(inner, data, pos + 8 * rows, total)
     if name == "Tuple":
         for element in _split_args(args):
-            pos = skip(_NAMED.sub("", element), data, pos, rows)  # named elements: `name Type`
+            pos = skip_data(_NAMED.sub("", element), data, pos, rows)  # named elements: `name Type`
         return pos
     if name == "LowCardinality":
-        return _skip_low_cardinality(args, data, pos, rows)
+        return _low_cardinality(args, data, pos, rows)[-1]
     raise _unsupported(type_name)
 
 
-def _skip_low_cardinality(inner: str, data, pos: int, rows: int) -> int:
-    pos += 8  # key version (state prefix)
-    if rows == 0:
-        return pos
-    flags = int.from_bytes(data[pos:pos + 8], "little")
-    pos += 8
-    keys = int.from_bytes(data[pos:pos + 8], "little")
-    pos += 8
+def _decimal_size(name: str, args: str) -> int:
+    size = {"Decimal32": 4, "Decimal64": 8, "Decimal128": 16, "Decimal256": 32}.get(name)
+    if size is None:
+        precision = int(_split_args(args)[0])
+        size = 4 if precision <= 9 else 8 if precision <= 18 else 16 if precision <= 38 else 32
+    return size
+
+
+def _low_cardinality(inner: str, data, pos: int, rows: int):
+    """(dictionary type, dictionary start, key count, index width, indexes start, end) of
+    one LowCardinality data part; zero rows write nothing, not even the flags."""
     dictionary_type = inner[len("Nullable("):-1] if inner.startswith("Nullable(") else inner
-    pos = skip(dictionary_type, data, pos, keys)
+    if rows == 0:
+        return dictionary_type, pos, 0, 1, pos, pos
+    flags = int.from_bytes(data[pos:pos + 8], "little")
+    if flags & _NEED_GLOBAL_DICTIONARY:
+        raise ServerError(NOT_IMPLEMENTED, "Native LowCardinality column with a global dictionary")
+    keys = int.from_bytes(data[pos + 8:pos + 16], "little")
+    dictionary = pos + 16
+    pos = skip_data(dictionary_type, data, dictionary, keys)
     count = int.from_bytes(data[pos:pos + 8], "little")
-    pos += 8
-    return pos + count * _INDEX_SIZES[flags & 0xFF]
+    width = _INDEX_SIZES[flags & 0xFF]
+    return dictionary_type, dictionary, keys, width, pos + 8, pos + 8 + count * width
+
+
+_NEED_GLOBAL_DICTIONARY = 1 << 8
+
+
+def without_low_cardinality(type_name: str) -> str:
+    """ClickHouse's recursiveRemoveLowCardinality on a type name."""
+    name, _, rest = type_name.partition("(")
+    if not rest or "LowCardinality" not in type_name:
+        return type_name
+    args = rest[:-1]
+    if name == "LowCardinality":
+        return without_low_cardinality(args)
+    if name in ("Array", "Nullable"):
+        return f"{name}({without_low_cardinality(args)})"
+    if name in ("Map", "Tuple"):
+        parts = []
+        for element in _split_args(args):
+            match = _NAMED.match(element) if name == "Tuple" else None
+            label = match.group(0) if match else ""
+            parts.append(label + without_low_cardinality(element[len(label):]))
+        return f"{name}({', '.join(parts)})"
+    return type_name
+
+
+def plain_data(type_name: str, data, pos: int, rows: int, out: list) -> int:
+    """Appends the data of `rows` values of `type_name` with every LowCardinality turned
+    into its plain type (the state prefixes already consumed); returns the end offset."""
+    if "LowCardinality" not in type_name:
+        end = skip_data(type_name, data, pos, rows)
+        out.append(data[pos:end])
+        return end
+    name, _, rest = type_name.partition("(")
+    args = rest[:-1]
+    if name == "LowCardinality":
+        return _plain_low_cardinality(args, data, pos, rows, out)
+    if name == "Nullable":
+        out.append(data[pos:pos + rows])
+        return plain_data(args, data, pos + rows, rows, out)
+    if name in ("Array", "Map"):
+        if rows == 0:
+            return pos
+        total = int.from_bytes(data[pos + 8 * (rows - 1):pos + 8 * rows], "little")
+        out.append(data[pos:pos + 8 * rows])
+        return plain_data(args if name == "Array" else f"Tuple({args})", data, pos + 8 * rows, total, out)
+    if name == "Tuple":
+        for element in _split_args(args):
+            pos = plain_data(_NAMED.sub("", element), data, pos, rows, out)
+        return pos
+    if name == "SimpleAggregateFunction":
+        return plain_data(_split_args(args)[1], data, pos, rows, out)
+    raise _unsupported(type_name)
+
+
+def _plain_low_cardinality(inner: str, data, pos: int, rows: int, out: list) -> int:
+    dictionary_type, dictionary, keys, width, indexes, end = _low_cardinality(inner, data, pos, rows)
+    values, at = [], dictionary
+    for _ in range(keys):
+        after = skip_data(dictionary_type, data, at, 1)
+        values.append(data[at:after])
+        at = after
+    positions = [int.from_bytes(data[i:i + width], "little") for i in range(indexes, end, width)]
+    if inner.startswith("Nullable("):  # dictionary slot 0 is NULL (and holds the default value)
+        out.append(bytes(1 if i == 0 else 0 for i in positions))
+    out.append(b"".join(values[i] for i in positions))
+    return end
+
+
+# Aggregate functions whose state format depends on the client's revision
+# (STATE_VERSION_1_MIN_REVISION in ClickHouse): the map family from 54452, the bitmap
+# combiners from 54455. The engine writes their version-0 state, right only below those.
+_VERSIONED = ((54452, re.compile(r"(?:sum|min|max|uniq)Map|MappedArrays")),
+              (54455, re.compile(r"groupBitmap(?:And|Or|Xor)")))
+_AGGREGATE = re.compile(r"AggregateFunction\(\s*(?:\d+\s*,\s*)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def check_aggregate_versions(type_name: str, revision: int) -> None:
+    for function in _AGGREGATE.findall(type_name):
+        for since, pattern in _VERSIONED:
+            if revision >= since and pattern.search(function):
+                raise ServerError(NOT_IMPLEMENTED, f"Native output of an AggregateFunction({function}) state at "
+                                                   f"client_protocol_version >= {since} (state version 1) is not "
+                                                   "supported by this server; use a lower client_protocol_version "
+                                                   "or finalize the state in the query")
 
 
 class NativeAdapter:
@@ -152,12 +270,20 @@ class NativeAdapter:
     def walks(self) -> bool:
         return self.revision >= WITH_CUSTOM_SERIALIZATION or bool(self.real_types)
 
+    def _must_walk(self, data: bytes) -> bool:
+        """The byte finds run at C speed; a hit in the values only costs a walk."""
+        if self.walks:
+            return True
+        if self.revision < WITH_LOW_CARDINALITY and b"LowCardinality(" in data:
+            return True
+        return self.revision >= WITH_AGGREGATE_VERSIONING and b"AggregateFunction(" in data
+
     def block(self, data: bytes, single: bool = True) -> bytes:
         """`single`: data is exactly one block (a streamed engine block), so its last
         column needs no walking; otherwise consecutive blocks are split by walking."""
         if not self.active or not data:
             return data
-        if single and not self.walks:
+        if single and not self._must_walk(data):
             return BLOCK_INFO + data
         out: list[bytes] = []
         pos = 0
@@ -181,8 +307,14 @@ class NativeAdapter:
             type_name = data[type_pos:type_pos + length].decode("utf-8", "replace")
             data_start = type_pos + length
             real = self.real_types.get(name)
+            plain = self.revision < WITH_LOW_CARDINALITY and "LowCardinality" in type_name
+            if self.revision >= WITH_AGGREGATE_VERSIONING and "AggregateFunction" in type_name:
+                check_aggregate_versions(type_name, self.revision)
             if real and type_name == "DateTime" and real.startswith("DateTime("):
                 raw = real.encode()
+                out.append(data[name_start:pos] + _leb128(len(raw)) + raw)
+            elif plain:  # clients older than LowCardinality get the plain type, as from ClickHouse
+                raw = without_low_cardinality(type_name).encode()
                 out.append(data[name_start:pos] + _leb128(len(raw)) + raw)
             else:
                 out.append(data[name_start:data_start])
@@ -191,6 +323,9 @@ class NativeAdapter:
                         or "JSON" in type_name:
                     raise _unsupported(type_name)
                 out.append(b"\x00")
+            if plain and rows:
+                pos = plain_data(type_name, data, data_start + 8 * _low_cardinality_count(type_name), rows, out)
+                continue
             if not rows:
                 end = data_start
             elif single and index == columns - 1:

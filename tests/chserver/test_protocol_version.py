@@ -152,3 +152,62 @@ def test_async_client_probes_the_revision_and_reads_time_zones(ch):
             await client.close()
 
     assert asyncio.run(run()) == (54405, 200000, "DateTime('UTC')")
+
+
+_LC_COLUMNS = [  # (expression, its LowCardinality type, the plain type ClickHouse sends to old clients)
+    ("toString(number % 3)", "LowCardinality(String)", "String"),
+    ("if(number % 2, NULL, toString(number))", "LowCardinality(Nullable(String))", "Nullable(String)"),
+    ("[toString(number), 'x']", "Array(LowCardinality(String))", "Array(String)"),
+    ("map(toString(number), number)", "Map(LowCardinality(String), UInt64)", "Map(String, UInt64)"),
+    ("tuple(toString(number), number)", "Tuple(a LowCardinality(String), b UInt64)", "Tuple(a String, b UInt64)"),
+]
+
+
+def _lc_query(rows: int, plain: bool) -> str:
+    columns = []
+    for i, (expr, lc, plain_type) in enumerate(_LC_COLUMNS):
+        cast = f"CAST({expr} AS {lc})"
+        columns.append(f"{f'CAST({cast} AS {plain_type})' if plain else cast} AS c{i}")
+    return f"SELECT {', '.join(columns)}, number AS n FROM numbers({rows})"
+
+
+@pytest.mark.parametrize("wait", ["0", "1"])
+def test_low_cardinality_arrives_plain_below_54405(ch, wait):
+    # ClickHouse's NativeWriter strips LowCardinality (nested too) for 0 < revision < 54405;
+    # the engine's own CAST to the plain type is the byte-exact reference
+    expected = _native(ch, _lc_query(7, plain=True), None)
+    assert b"LowCardinality" not in expected
+    assert _native(ch, _lc_query(7, plain=False), 54404, wait_end_of_query=wait) == BLOCK_INFO + expected
+    # revision 0 and 54405 keep the LowCardinality types, as in ClickHouse
+    assert b"LowCardinality(String)" in _native(ch, _lc_query(7, plain=False), None)
+    kept = _driver_blocks(_native(ch, _lc_query(7, plain=False), 54405), 54405)
+    assert [t for _, t in kept[0].columns_with_types][:2] == ["LowCardinality(String)", "LowCardinality(Nullable(String))"]
+
+
+def test_low_cardinality_below_54405_over_many_blocks(ch):
+    blocks = _driver_blocks(_native(ch, _lc_query(200000, plain=False), 54404), 54404)
+    assert len(blocks) > 1 and sum(b.num_rows for b in blocks) == 200000
+    assert [t for _, t in blocks[0].columns_with_types] == [p for _, _, p in _LC_COLUMNS] + ["UInt64"]
+    assert blocks[-1].get_rows()[-1] == ("1", None, ["199999", "x"], {"199999": 199999}, ("199999", 199999), 199999)
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_nested_low_cardinality_prefix_comes_before_the_offsets(ch, rows):
+    # the key-version prefix of a nested LowCardinality precedes the Array offsets, and an
+    # all-empty nested column writes no LowCardinality data: the walker that adds the
+    # custom-serialization byte must skip both right to find the next column
+    query = (f"SELECT CAST(if(number % 2 = 0, [], [('a', 'b'), (toString(number), 'c')]) "
+             f"AS Array(Tuple(LowCardinality(String), String))) AS a, 7 AS y FROM numbers({rows})")
+    rows_read = [r for b in _driver_blocks(_native(ch, query, 54454), 54454) for r in b.get_rows()]
+    assert rows_read == [([] if i % 2 == 0 else [("a", "b"), (str(i), "c")], 7) for i in range(rows)]
+
+
+def test_versioned_aggregate_states_follow_the_revision(ch):
+    query = "SELECT sumMapState([1], [2]) AS s, 1 AS y"
+    # below 54452 the map-family state is version 0: the engine's bytes, with block info
+    assert _native(ch, query, 54451) == BLOCK_INFO + _native(ch, query, None)
+    status, _, body = request(ch, query, params={"default_format": "Native", "client_protocol_version": "54452"})
+    assert status == 501 and b"sumMap" in body and b"54452" in body
+    # an unversioned state passes at the same revision
+    plain = "SELECT uniqState(1) AS s, 1 AS y"
+    assert _native(ch, plain, 54453) == BLOCK_INFO + _native(ch, plain, None)
