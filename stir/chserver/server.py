@@ -239,7 +239,8 @@ class Handler(Responder, BaseHTTPRequestHandler):
                 data = chain([inline.encode() + b"\n"] if inline.strip() else [], chunks)
                 self._track(spec, user, query_id, "INSERT", qp[:stmt.data_offset])
                 stmt = self._checked_insert(user, query_id, stmt, stmt.insert_prefix)
-                return self._on_connection(method, spec, user, lambda conn: run_insert(conn, stmt, data), stmt.kind)
+                return self._on_connection(method, spec, user, self._inserting(spec, query_id, stmt, data),
+                                           stmt.kind)
             rest, more = safety.read_query(chunks, limit - len(qp))
             if next(more, None) is not None or len(rest) > limit - len(qp):
                 raise safety.too_long(limit)
@@ -254,8 +255,8 @@ class Handler(Responder, BaseHTTPRequestHandler):
                 insert_stmt = type(stmt)(stmt.kind, None, stmt.insert_format, prefix, 0, stmt.end, False)
                 self._track(spec, user, query_id, "INSERT", raw[:stmt.data_offset].decode("utf-8", "replace"))
                 insert_stmt = self._checked_insert(user, query_id, insert_stmt, prefix)
-                return self._on_connection(method, spec, user, lambda conn: run_insert(conn, insert_stmt, data),
-                                           stmt.kind)
+                return self._on_connection(method, spec, user,
+                                           self._inserting(spec, query_id, insert_stmt, data), stmt.kind)
             if len(raw) > limit:
                 raise safety.too_long(limit)
             sql = raw.decode("utf-8", errors="replace")
@@ -308,6 +309,14 @@ class Handler(Responder, BaseHTTPRequestHandler):
             return self._on_connection(method, spec, user, work, stmt.kind)
         finally:
             running.finish(query_id, self.connection)
+
+    def _inserting(self, spec: request.RequestSpec, query_id: str, stmt, data):
+        """An INSERT with a body reports written rows in progress headers while the body
+        streams in, as ClickHouse does (the poll finds it by the id marked in its prefix)."""
+        def work(conn):
+            self._start_progress(spec, query_id)
+            return run_insert(conn, stmt, data)
+        return work
 
     def _checked_insert(self, user: User, query_id: str, stmt, prefix: str):
         remote.check(prefix, self.server.options.remote_hosts)

@@ -11,14 +11,20 @@ from urllib.parse import urlencode
 
 import clickhouse_connect
 
+from .httpraw import request
+
 SLOW = "SELECT sum(sleepEachRow(0.01)) FROM numbers(100) SETTINGS max_block_size = 5"  # ~1 s, 5 rows a block
 
 
-def _raw(ch, query: str, **params):
-    """Status, header lines in order with arrival times, body."""
+def _raw(ch, query: str, payload: bytes | None = None, **params):
+    """Status, header lines in order with arrival times, body (a POST with `payload`)."""
     sock = socket.create_connection((ch.host, ch.port), timeout=60)
     target = "/?" + urlencode({"query": query, **params})
-    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    if payload is None:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    else:
+        sock.sendall(f"POST {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                     f"Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
     started, buf, arrivals = time.monotonic(), b"", []
     while True:
         data = sock.recv(65536)
@@ -89,5 +95,55 @@ def test_clickhouse_connect_with_progress_headers(ch):
         rows = client.query("SELECT number FROM numbers(50) WHERE sleepEachRow(0.01) = 0 "
                             "SETTINGS max_block_size = 5").result_rows
         assert [r[0] for r in rows] == list(range(50))
+    finally:
+        client.close()
+
+
+def _summary(lines: list[str]) -> dict:
+    return json.loads(next(line for line in lines if line.startswith("X-ClickHouse-Summary:")).split(":", 1)[1])
+
+
+def _written(progress: list[dict]) -> list[int]:
+    return [int(p["written_rows"]) for p in progress]
+
+
+def test_insert_select_reports_written_rows(ch, db):
+    request(ch, f"CREATE TABLE {db}.t (x UInt64) ENGINE = MergeTree ORDER BY x")
+    query = (f"INSERT INTO {db}.t SELECT number + sleepEachRow(0.01) FROM numbers(100) "
+             "SETTINGS max_block_size = 5, max_insert_block_size = 5, min_insert_block_size_rows = 5")
+    status, lines, body, _ = _raw(ch, query, b"", send_progress_in_http_headers="1")
+    assert status == 200 and body == b""
+    written = _written(_progress(lines))
+    assert len(written) >= 4 and written == sorted(written) and 0 < written[0] < 100
+    assert int(_summary(lines)["written_rows"]) == 100
+    assert request(ch, f"SELECT count() FROM {db}.t")[2] == b"100\n"
+
+
+def test_insert_with_a_body_reports_written_rows_while_it_streams(ch, db):
+    # the DEFAULT sleeps while the engine fills the column: ~1 s for 100 rows, 5 a block
+    request(ch, f"CREATE TABLE {db}.s (x UInt64, y UInt8 DEFAULT sleepEachRow(0.01)) ENGINE = MergeTree ORDER BY x")
+    query = f"INSERT INTO {db}.s (x) SETTINGS max_insert_block_size = 5, min_insert_block_size_rows = 5 FORMAT TSV"
+    payload = b"".join(b"%d\n" % i for i in range(100))
+    status, lines, body, arrivals = _raw(ch, query, payload, send_progress_in_http_headers="1")
+    assert status == 200 and body == b""
+    written = _written(_progress(lines))
+    assert len(written) >= 3 and written == sorted(written) and 0 < written[0] < 100, lines
+    assert arrivals[0][0] < arrivals[-1][0] - 0.2  # over time, not all at the end
+    assert int(_summary(lines)["written_rows"]) == 100
+    assert request(ch, f"SELECT count(), sum(x) FROM {db}.s")[2] == b"100\t4950\n"
+    # without the setting: no progress header before the final one
+    status, lines, _, _ = _raw(ch, query, payload)
+    assert status == 200 and not _progress(lines)
+
+
+def test_clickhouse_connect_insert_with_progress_headers(ch, db):
+    request(ch, f"CREATE TABLE {db}.s (x UInt64, y UInt8 DEFAULT sleepEachRow(0.01)) ENGINE = MergeTree ORDER BY x")
+    client = clickhouse_connect.get_client(host=ch.host, port=ch.port, settings={
+        "send_progress_in_http_headers": 1, "http_headers_progress_interval_ms": 100})
+    try:
+        summary = client.insert(f"{db}.s", [[i] for i in range(60)], column_names=["x"],
+                                settings={"max_insert_block_size": 5, "min_insert_block_size_rows": 5})
+        assert summary.written_rows == 60
+        assert client.command(f"SELECT count() FROM {db}.s") == 60
     finally:
         client.close()
