@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections import deque
 from datetime import datetime, timezone
 
+from .execute import use_database
 from .safety import mask_secrets
 
 log = logging.getLogger("stir.chserver.querylog")
@@ -32,7 +34,7 @@ DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     current_database String, query String, query_kind LowCardinality(String),
     exception_code Int32, exception String, stack_trace String,
     is_initial_query UInt8, user String, query_id String, initial_user String, initial_query_id String,
-    interface UInt8, http_method UInt8, http_user_agent String
+    interface UInt8, http_method UInt8, http_user_agent String, projections Array(String)
 ) ENGINE = MergeTree PARTITION BY event_date ORDER BY (event_date, event_time)
 TTL event_date + INTERVAL {{ttl_days}} DAY"""
 
@@ -80,6 +82,7 @@ class QueryLog:
             "stack_trace": "", "is_initial_query": 1, "user": user, "query_id": query_id,
             "initial_user": user, "initial_query_id": query_id, "interface": 2,
             "http_method": 1 if method in ("GET", "HEAD") else 2, "http_user_agent": agent[:1000],
+            "projections": [],
         })
 
     def ensure(self) -> None:
@@ -94,6 +97,8 @@ class QueryLog:
         try:
             conn.query(f"CREATE DATABASE IF NOT EXISTS {TABLE.split('.')[0]}", "TabSeparated")
             conn.query(DDL.format(ttl_days=int(self._ttl_days)), "TabSeparated")
+            # a data dir from before the column was added
+            conn.query(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS projections Array(String)", "TabSeparated")
             self._ready = True
         finally:
             conn.close()
@@ -108,6 +113,7 @@ class QueryLog:
             self._create()
             conn = self._connect()
             try:
+                _fill_projections(conn, rows)
                 inserter = conn.send_insert(f"INSERT INTO {TABLE}", "JSONEachRow")
                 inserter.append("\n".join(json.dumps(r) for r in rows).encode())
                 inserter.finish()
@@ -128,3 +134,43 @@ class QueryLog:
             self.flush()
         except Exception:
             log.warning("query_log flush at shutdown failed", exc_info=True)
+
+
+MAX_EXPLAINS = 200  # per flush: the projections column is best effort, the flush must stay short
+_READ_STEP = re.compile(r"ReadFromMergeTree \(([^)]*)\)")
+# EXPLAIN may read a source to learn its structure: the client's text was confined and
+# checked when it ran, the text logged here is not, so such queries are not EXPLAINed
+_EXTERNAL = re.compile(r"\b(?:file|url|s3|s3Cluster|gcs|remote|remoteSecure|cluster|mysql|postgresql|hdfs|azureBlobStorage|"
+                       r"executable|python|input|fileCluster|urlCluster|iceberg\w*|deltaLake\w*|hudi\w*)\s*\(",
+                       re.IGNORECASE)
+
+
+def _fill_projections(conn, rows: list[dict]) -> None:
+    """`projections` (which projections a SELECT read, `db.table.projection`, as
+    ClickHouse logs them; dbt-clickhouse checks it): the engine keeps no such record, so
+    at flush time each finished SELECT that names a table with a projection is EXPLAINed
+    again and its plan's read steps (`ReadFromMergeTree (<projection>)`) are matched to
+    `system.projections`. Nothing is paid while no table has a projection."""
+    candidates = [r for r in rows if r["type"] == "QueryFinish" and r["query_kind"] == "Select"]
+    if not candidates:
+        return
+    try:
+        body = conn.query("SELECT database, table, name FROM system.projections", "JSONCompactEachRow").bytes()
+    except Exception:
+        log.debug("system.projections", exc_info=True)
+        return
+    known = [tuple(json.loads(line)) for line in (body or b"").splitlines()]
+    if not known:
+        return
+    for row in candidates[:MAX_EXPLAINS]:
+        text = row["query"]
+        tables = {(d, t) for d, t, _ in known if t in text}
+        if not tables or _EXTERNAL.search(text):
+            continue
+        try:
+            use_database(conn, row["current_database"])
+            plan = (conn.query(f"EXPLAIN {text}", "TabSeparatedRaw").bytes() or b"").decode("utf-8", "replace")
+        except Exception:  # a table gone since, a session's temporary table, query parameters
+            continue
+        used = set(_READ_STEP.findall(plan))
+        row["projections"] = [f"{d}.{t}.{n}" for d, t, n in known if (d, t) in tables and n in used]

@@ -64,3 +64,19 @@ def test_query_log_retention_is_bounded_and_clients_can_read_it(ch):
         assert rows == [("QueryStart",), ("QueryFinish",)]
     finally:
         client.close()
+
+
+def test_query_log_names_the_projections_a_select_read(ch, db):
+    # dbt-clickhouse checks `projections` in query_log to see its projections used
+    assert request(ch, f"CREATE TABLE {db}.p (id UInt32, age UInt32, dep String, PROJECTION by_dep "
+                       "(SELECT dep, avg(age) GROUP BY dep)) ENGINE = MergeTree ORDER BY id")[0] == 200
+    assert request(ch, f"INSERT INTO {db}.p SELECT number, number % 50, toString(number % 3) FROM numbers(1000)")[0] == 200
+    used, unused = f"ql-{uuid.uuid4()}", f"ql-{uuid.uuid4()}"
+    assert request(ch, f"SELECT dep, avg(age) FROM {db}.p GROUP BY dep ORDER BY dep",
+                   params={"query_id": used, "database": db})[0] == 200
+    assert request(ch, "SELECT id FROM p WHERE id = 3", params={"query_id": unused, "database": db})[0] == 200
+    assert request(ch, "SYSTEM FLUSH LOGS")[0] == 200
+    body = sql(ch, f"SELECT query_id, projections FROM system.query_log WHERE query_id IN ('{used}', '{unused}') "
+                   "AND type = 'QueryFinish' FORMAT JSONEachRow")
+    found = {r["query_id"]: r["projections"] for r in map(json.loads, body.splitlines())}
+    assert found == {used: [f"{db}.p.by_dep"], unused: []}
