@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import ServerError
-from .sqltext import Token, _Lexer
+from .sqltext import _Lexer, call_argument
 
 UNACCEPTABLE_URL = (491, "UNACCEPTABLE_URL")
 ENV = "STIR_CH_REMOTE_URL_ALLOW_HOSTS"
@@ -104,7 +104,7 @@ def check(sql: str, allowed: AllowedHosts) -> None:
             prev = toks[i - 1].text.upper() if i else ""
             if prev in (".", "INTO", "TABLE"):
                 continue  # a table that happens to be called so, with its column list
-            arg = _argument(toks, i + 2, _URL_ARG[name])
+            arg = call_argument(toks, i + 2, _URL_ARG[name])
             if arg is None:
                 continue  # no arguments: e.g. an engine reading its own settings, nothing to reach
             if len(arg) > 1 and arg[0].kind == "word" and arg[1].kind in ("string", "number"):
@@ -121,24 +121,3 @@ def _check_address(address: str, allowed: AllowedHosts) -> None:
     if not allowed.allows(host, port):
         raise _refuse(address)
 
-
-def _argument(toks: list[Token], start: int, position: int) -> list[Token] | None:
-    args: list[list[Token]] = [[]]
-    depth, j = 0, start
-    while j < len(toks):
-        t = toks[j]
-        if t.kind == "punct" and t.text in "([":
-            depth += 1
-        elif t.kind == "punct" and t.text in ")]":
-            if depth == 0:
-                break
-            depth -= 1
-        elif t.kind == "punct" and t.text == "," and depth == 0:
-            args.append([])
-            j += 1
-            continue
-        args[-1].append(t)
-        j += 1
-    if position >= len(args) or not args[position]:
-        return None
-    return args[position]

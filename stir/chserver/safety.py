@@ -11,7 +11,7 @@ from itertools import chain
 from pathlib import Path
 
 from .errors import ACCESS_DENIED, BAD_ARGUMENTS, DATABASE_ACCESS_DENIED, READONLY, SYNTAX_ERROR, ServerError
-from .sqltext import _Lexer
+from .sqltext import _Lexer, call_argument
 
 DEFAULT_MAX_QUERY_SIZE = 262144  # ClickHouse's default max_query_size
 # Statements a read-only (GET, readonly=1/2 or readonly user) request may run.
@@ -110,26 +110,11 @@ def confine_files(sql: str, user_files: Path) -> str:
         position = _FILE_FUNCS.get(word, 1 if tok.text == "File" else None)
         if position is None:
             continue
-        args, depth, j = [[]], 0, i + 2
-        while j < len(toks):
-            t = toks[j]
-            if t.text in "([" and t.kind == "punct":
-                depth += 1
-            elif t.text in ")]" and t.kind == "punct":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif t.text == "," and depth == 0:
-                args.append([])
-                j += 1
-                continue
-            args[-1].append(t)
-            j += 1
-        if position >= len(args) or not args[position]:
+        arg = call_argument(toks, i + 2, position)
+        if arg is None:
             if tok.text == "File":
                 continue  # File(format): the table's own file in the data directory
             raise ServerError(DATABASE_ACCESS_DENIED, f"{tok.text}() needs a path")
-        arg = args[position]
         if len(arg) != 1 or arg[0].kind != "string":
             raise ServerError(DATABASE_ACCESS_DENIED, f"{tok.text}() path must be a string literal on this server")
         full = _confined(_unquote(arg[0].text), user_files)

@@ -183,3 +183,27 @@ def analyse(text: str) -> Statement:
                 if after is None or after.text == ";" or after.text.upper() == "SETTINGS":
                     output_format = _identifier(name)
                     pos = name.end
+
+
+def call_argument(toks: list[Token], start: int, position: int) -> list[Token] | None:
+    """The tokens of argument `position` (0-based) of a call whose arguments start at
+    toks[start] (just after its opening parenthesis); None when it has no such argument."""
+    args: list[list[Token]] = [[]]
+    depth, j = 0, start
+    while j < len(toks):
+        t = toks[j]
+        if t.kind == "punct" and t.text in "([":
+            depth += 1
+        elif t.kind == "punct" and t.text in ")]":
+            if depth == 0:
+                break
+            depth -= 1
+        elif t.kind == "punct" and t.text == "," and depth == 0:
+            args.append([])
+            j += 1
+            continue
+        args[-1].append(t)
+        j += 1
+    if position >= len(args) or not args[position]:
+        return None
+    return args[position]
