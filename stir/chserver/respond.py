@@ -8,7 +8,7 @@ import logging
 import time
 from itertools import chain
 
-from . import codecs, native, progress, queryids, request, safety, streaming
+from . import codecs, native, progress, queryids, request, safety, streaming, systemddl
 from .body import Body
 from .errors import ACCESS_DENIED, ServerError, from_engine
 from .execute import DEFAULT_FORMAT, Outcome, count_rows, run_query
@@ -47,7 +47,14 @@ class Responder:
         revision = revision_of(spec) if fmt == "Native" else 0
         hold_all = self.command == "HEAD" or request.flag(spec.transport.get("wait_end_of_query"))
         if stmt.kind not in _STREAM_KINDS or not streaming.streamable(fmt) or (hold_all and not revision):
-            outcome = run_query(conn, sql, stmt, spec.default_format, params)
+            try:
+                outcome = run_query(conn, sql, stmt, spec.default_format, params)
+            except ServerError as err:
+                substitute = systemddl.fallback(conn, sql, err) if stmt.kind == "SHOW" else None
+                if substitute is None:
+                    raise
+                outcome = run_query(conn, substitute + (f"\nFORMAT {stmt.output_format}" if stmt.output_format else ""),
+                                    stmt, spec.default_format, {})
             if revision and outcome.fmt == "Native":
                 outcome.body = NativeAdapter(revision).block(outcome.body, single=False)
             return outcome
