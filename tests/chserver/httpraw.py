@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import time
 from urllib.parse import urlencode
 
 # Passwords of the users-file server fixture (`strict`), test-only.
@@ -61,3 +62,13 @@ class RawConnection:
 
 def chunked(parts: list[bytes]) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+def wait_for(predicate, timeout: float = 10) -> bool:
+    """Poll `predicate` every 0.1 s until it holds (True) or `timeout` passes (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -11,7 +11,7 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from .httpraw import ADMIN_PW, USER_PW, request
+from .httpraw import ADMIN_PW, USER_PW, request, wait_for
 
 SLOW = "SELECT sleepEachRow(0.5) FROM numbers(100) SETTINGS max_block_size = 1"
 APP = {"X-ClickHouse-User": "app", "X-ClickHouse-Key": USER_PW}
@@ -33,15 +33,6 @@ def _running(ch, query_id: str) -> list[dict]:
     return [json.loads(line) for line in body.splitlines()]
 
 
-def _wait_for(predicate, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _cancelled(sock: socket.socket) -> bool:
     sock.settimeout(10)
     reply = b""
@@ -57,7 +48,7 @@ def test_user_kills_own_query_and_processes_show_the_user(strict):
     qid = f"own-{uuid.uuid4()}"
     sock = _start_slow(strict, qid, "app", USER_PW)
     try:
-        assert _wait_for(lambda: _running(strict, qid))
+        assert wait_for(lambda: _running(strict, qid))
         assert _running(strict, qid) == [{"query_id": qid, "user": "app"}]
         # the user sees their own query under their name too
         status, _, body = request(strict, f"SELECT user FROM system.processes WHERE query_id = '{qid}'", headers=APP)
@@ -70,7 +61,7 @@ def test_user_kills_own_query_and_processes_show_the_user(strict):
         assert _cancelled(sock)
     finally:
         sock.close()
-    assert _wait_for(lambda: not _running(strict, qid))
+    assert wait_for(lambda: not _running(strict, qid))
     request(strict, "SYSTEM FLUSH LOGS", headers=ADMIN)
     status, _, body = request(strict, f"SELECT DISTINCT user FROM system.query_log WHERE query_id = '{qid}'",
                               headers=ADMIN)
@@ -81,7 +72,7 @@ def test_user_cannot_kill_another_users_query(strict):
     qid = f"adm-{uuid.uuid4()}"
     sock = _start_slow(strict, qid, "default", ADMIN_PW)
     try:
-        assert _wait_for(lambda: _running(strict, qid))
+        assert wait_for(lambda: _running(strict, qid))
         assert _running(strict, qid)[0]["user"] == "default"
         status, headers, body = request(strict, f"KILL QUERY WHERE query_id = '{qid}' SYNC", headers=APP)
         assert status == 403 and headers["x-clickhouse-exception-code"] == "497", body
@@ -113,7 +104,7 @@ def test_streaming_insert_shows_the_user_and_its_owner_can_kill_it(strict):
         sock.sendall(f"POST /?{urlencode({'query': 'INSERT INTO default.kill_ins FORMAT CSV', 'query_id': qid})} "
                      f"HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\nTransfer-Encoding: chunked\r\n\r\n"
                      "2\r\n5\n\r\n".encode())
-        assert _wait_for(lambda: _running(strict, qid))
+        assert wait_for(lambda: _running(strict, qid))
         assert _running(strict, qid) == [{"query_id": qid, "user": "app"}]
         # ASYNC: an insert blocked on its client's body cannot finish a SYNC kill. Whether the
         # engine then stops it before the rest of the body arrives is its own race, so this
@@ -126,4 +117,4 @@ def test_streaming_insert_shows_the_user_and_its_owner_can_kill_it(strict):
     finally:
         sock.close()
     # the client going away ends it either way
-    assert _wait_for(lambda: not _running(strict, qid), timeout=20)
+    assert wait_for(lambda: not _running(strict, qid), timeout=20)

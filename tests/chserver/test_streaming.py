@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import clickhouse_connect
 import pytest
 
-from .httpraw import request, sql
+from .httpraw import request, sql, wait_for
 
 BIG = "SELECT number FROM numbers(3000000)"
 
@@ -105,15 +105,6 @@ def _start_slow(ch, query_id: str, text: str) -> socket.socket:
     return sock
 
 
-def _wait_for(predicate, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 SLOW = ("SELECT sleepEachRow(0.5) FROM numbers(100) "
         "/* s3('http://127.0.0.1:1/b/k.csv', 'AKIAEXAMPLEKEY', 'SECRETVALUE42') */ SETTINGS max_block_size = 1")
 
@@ -122,21 +113,21 @@ def test_client_query_id_in_processes_without_secrets_and_disconnect_cancels(ch)
     qid = f"client-{uuid.uuid4()}"
     sock = _start_slow(ch, qid, SLOW)
     try:
-        assert _wait_for(lambda: qid.encode() in _processes(ch, qid))
+        assert wait_for(lambda: qid.encode() in _processes(ch, qid))
         shown = _processes(ch, qid)
         assert b"SECRETVALUE42" not in shown and b"AKIAEXAMPLEKEY" not in shown and b"[HIDDEN]" in shown
         assert b"stir-qid" not in shown
     finally:
         sock.close()
     # 100 rows x 0.5 s if never cancelled; the server's log tells why when it was not
-    assert _wait_for(lambda: _processes(ch, qid) == b"", timeout=20), ch.log_text()[-4000:]
+    assert wait_for(lambda: _processes(ch, qid) == b"", timeout=20), ch.log_text()[-4000:]
 
 
 def test_kill_query_by_client_query_id(ch):
     qid = f"kill-{uuid.uuid4()}"
     sock = _start_slow(ch, qid, SLOW)
     try:
-        assert _wait_for(lambda: qid.encode() in _processes(ch, qid))
+        assert wait_for(lambda: qid.encode() in _processes(ch, qid))
         status, headers, body = request(ch, f"KILL QUERY WHERE query_id = '{qid}' SYNC")
         assert status == 200 and qid.encode() in body
         sock.settimeout(10)
@@ -150,7 +141,7 @@ def test_duplicate_running_query_id_is_refused(ch):
     qid = f"dup-{uuid.uuid4()}"
     sock = _start_slow(ch, qid, SLOW)
     try:
-        assert _wait_for(lambda: qid.encode() in _processes(ch, qid))
+        assert wait_for(lambda: qid.encode() in _processes(ch, qid))
         status, headers, _ = request(ch, "SELECT 1", params={"query_id": qid})
         assert headers["x-clickhouse-exception-code"] == "216"
     finally:
