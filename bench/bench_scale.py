@@ -127,50 +127,130 @@ def tier_tags(dbt) -> dict[str, list[str]]:
     return {n["name"]: n["tags"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
 
 
-def run_size(console: Console, creators: int, seed: int, data_root: Path | None) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"bench-scale-{creators}-", dir=data_root))
+class Progress:
+    """One size's results so far, saved after every phase: with --work-dir a run that failed
+    (or was stopped) at 1M resumes at the phase it had not finished, on the same data dir."""
+
+    def __init__(self, path: Path | None, creators: int):
+        self.path = path
+        self.data = json.loads(path.read_text()) if path and path.exists() else {"creators": creators}
+
+    def done(self, key: str) -> bool:
+        return bool(self.data.get(key, {}).get("complete"))
+
+    def save(self) -> None:
+        if self.path:
+            self.path.write_text(json.dumps(self.data, indent=2))
+
+
+def _dbt_build(dbt, state: Path, first: dict) -> None:
+    """`dbt build` (models and their tests); after a failed attempt only what failed or was
+    skipped runs again (dbt's result: selector against the last attempt's run_results)."""
+    args = ["build"]
+    if (state / "run_results.json").exists():
+        args += ["--select", "result:error+", "result:fail+", "result:skipped+", "--state", str(state)]
+    proc = dbt(*args, check=False, timeout=BUILD_TIMEOUT)
+    results = json.loads((dbt.workdir / "target" / "run_results.json").read_text())["results"]
+    state.mkdir(exist_ok=True)
+    for name in ("run_results.json", "manifest.json"):
+        shutil.copy(dbt.workdir / "target" / name, state / name)
+    for r in results:
+        parts = r["unique_id"].split(".")
+        kind, name = parts[0], parts[2]  # tests' ids end in a hash: model.<project>.<name>, test.<project>.<name>.<hash>
+        bucket = first.setdefault("models" if kind == "model" else "tests", {})
+        if r["status"] in ("success", "pass", "warn"):
+            bucket[name] = round(r["execution_time"], 2)
+        first.setdefault("failed", {}).pop(name, None)
+        if r["status"] in ("error", "fail"):
+            first["failed"][name] = (r.get("message") or "")[:300]
+    first["attempts"] = first.get("attempts", 0) + 1
+    first["complete"] = proc.returncode == 0
+
+
+def run_size(console: Console, creators: int, seed: int, data_root: Path | None, work_root: Path | None = None,
+             syncs: bool = False) -> dict:
+    if work_root:
+        work = work_root / str(creators)
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-scale-{creators}-", dir=data_root))
     data_dir = work / "clickhouse"
-    out: dict = {"creators": creators}
+    progress = Progress(work / "progress.json" if work_root else None, creators)
+    out = progress.data
     try:
-        with running_server(data_dir=data_dir, startup_timeout=120,
+        with running_server(data_dir=data_dir, startup_timeout=300,
                             log_level="WARNING", extra_args=("--max-memory-usage", CH_MAX_MEMORY_USAGE)) as server:
             client = make_client(server, send_receive_timeout=BUILD_TIMEOUT)
             dbt = make_dbt_runner(server, work / "dbt")
             rss = RssSampler(server.pid)
-            world = World(seed=seed, anchor=datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None),
-                          creators=creators)
-            with rss.phase(out.setdefault("generate", {})) as gen:
-                gen["rows"] = sum(r.rows for r in generate(client, world))
-            console.print(f"{creators:,}: generated {gen['rows']:,} rows in {gen['seconds']} s")
-            out["disk_sources_mb"] = round(du_bytes(data_dir) / 2**20)
+            if not progress.done("generate"):
+                if data_dir.exists() and any(data_dir.iterdir()) and "generate" in out:
+                    raise SystemExit(f"{work}: a generate phase was cut short; remove the directory to start over")
+                world = World(seed=seed, anchor=datetime.now(UTC).replace(minute=0, second=0, microsecond=0,
+                                                                          tzinfo=None), creators=creators)
+                with rss.phase(out.setdefault("generate", {})) as gen:
+                    gen["rows"] = sum(r.rows for r in generate(client, world))
+                gen["complete"] = True
+                out["disk_sources_mb"] = round(du_bytes(data_dir) / 2**20)
+                progress.save()
+            console.print(f"{creators:,}: generated {out['generate']['rows']:,} rows in {out['generate']['seconds']} s")
 
-            with rss.phase(out.setdefault("first_build", {})) as first:
-                dbt("run", timeout=BUILD_TIMEOUT)
-                first["models"] = model_results(dbt)
-            console.print(f"{creators:,}: first dbt run in {first['seconds']} s, peak RSS {first['peak_rss_mb']} MB")
-            rows = table_rows(client)
-            ups, tags = parents(dbt), tier_tags(dbt)
-            out["heavy"] = {m: {"seconds": first["models"].get(m), "rows_in": sum(rows.get(u, 0) for u in ups[m]),
-                                "rows_out": rows.get(f"dbt.{m}", 0)} for m in HEAVY}
-            out["first_by_tier"] = {t.tag: round(sum(s for m, s in first["models"].items() if t.tag in tags.get(m, [])), 2)
-                                    for t in TIERS}
-            out["disk_built_mb"] = round(du_bytes(data_dir) / 2**20)
+            first = out.setdefault("first_build", {})
+            while not first.get("complete"):
+                attempt = {}
+                with rss.phase(attempt):
+                    _dbt_build(dbt, work / "state", first)
+                for key in ("seconds", "server_cpu_s"):
+                    first[key] = round(first.get(key, 0) + attempt[key], 2)
+                first["peak_rss_mb"] = max(first.get("peak_rss_mb", 0), attempt["peak_rss_mb"])
+                progress.save()
+                if not first["complete"]:
+                    raise SystemExit(f"{creators:,}: dbt build failed: {json.dumps(first['failed'], indent=1)}\n"
+                                     f"fix it and run again with the same --work-dir: only what failed re-runs")
+            console.print(f"{creators:,}: first dbt build in {first['seconds']} s "
+                          f"({first['attempts']} attempt(s)), peak RSS {first['peak_rss_mb']} MB")
+            if "heavy" not in out:
+                rows = table_rows(client)
+                ups, tags = parents(dbt), tier_tags(dbt)
+                out["heavy"] = {m: {"seconds": first["models"].get(m), "rows_in": sum(rows.get(u, 0) for u in ups[m]),
+                                    "rows_out": rows.get(f"dbt.{m}", 0)} for m in HEAVY}
+                out["first_by_tier"] = {t.tag: round(sum(s for m, s in first["models"].items()
+                                                         if t.tag in tags.get(m, [])), 2) for t in TIERS}
+                out["tests_seconds"] = round(sum(first.get("tests", {}).values()), 2)
+                out["disk_built_mb"] = round(du_bytes(data_dir) / 2**20)
+                progress.save()
 
-            with rss.phase(out.setdefault("delta", {})) as delta:
-                delta["rows"] = {r.table: r.rows for r in write_delta(client, 15)}
-            out["steady"] = {}
+            if not progress.done("delta"):
+                with rss.phase(out.setdefault("delta", {})) as delta:
+                    delta["rows"] = {r.table: r.rows for r in write_delta(client, 15)}
+                delta["complete"] = True
+                progress.save()
+            steady_all = out.setdefault("steady", {})
             for tier in TIERS:
+                if progress.data["steady"].get(tier.tag, {}).get("complete"):
+                    continue
                 args = ["run", "--select", f"tag:{tier.tag}"] + [a for ex in tier.exclude for a in ("--exclude", ex)]
-                with rss.phase(out["steady"].setdefault(tier.tag, {})) as steady:
+                with rss.phase(steady_all.setdefault(tier.tag, {})) as steady:
                     dbt(*args, timeout=BUILD_TIMEOUT)
                     steady["models"] = model_results(dbt)
                     steady["sql_seconds"] = round(sum(steady["models"].values()), 2)
+                steady["complete"] = True
+                progress.save()
                 console.print(f"{creators:,}: steady-state {tier.tag} in {steady['seconds']} s")
-            out["server_peak_rss_mb"] = round(rss.peak / 2**20)
+            if syncs and not out.get("syncs_complete"):
+                from bench.scale_syncs import run_syncs
+
+                for name, result in run_syncs(server, work, console):
+                    out.setdefault("syncs", {})[name] = result
+                    progress.save()
+                out["syncs_complete"] = True
+            out["server_peak_rss_mb"] = max(out.get("server_peak_rss_mb", 0), round(rss.peak / 2**20))
+            progress.save()
             rss.stop()
             client.close()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not work_root:
+            shutil.rmtree(work, ignore_errors=True)
     return out
 
 
@@ -199,8 +279,9 @@ def report(console: Console, runs: list[dict]) -> None:
     table.add_row(*row_for("source rows", lambda r: r["generate"]["rows"]))
     table.add_row(*row_for("generate s", lambda r: r["generate"]["seconds"]))
     table.add_row(*row_for("  server CPU s", lambda r: r["generate"]["server_cpu_s"]))
-    table.add_row(*row_for("first dbt run s", lambda r: r["first_build"]["seconds"]))
+    table.add_row(*row_for("first dbt build s", lambda r: r["first_build"]["seconds"]))
     table.add_row(*row_for("  server CPU s", lambda r: r["first_build"]["server_cpu_s"]))
+    table.add_row(*row_for("  of it tests (s)", lambda r: r.get("tests_seconds")))
     for tier in TIERS:
         table.add_row(*row_for(f"  first {tier.tag} (model s)", lambda r, t=tier.tag: r["first_by_tier"][t]))
     for model in HEAVY:
@@ -213,11 +294,24 @@ def report(console: Console, runs: list[dict]) -> None:
         table.add_row(*row_for("    SQL s", lambda r, t=tier.tag: r["steady"][t]["sql_seconds"]))
         table.add_row(*row_for("    server CPU s", lambda r, t=tier.tag: r["steady"][t]["server_cpu_s"]))
     table.add_row(*row_for("peak RSS generate MB", lambda r: r["generate"]["peak_rss_mb"]))
-    table.add_row(*row_for("peak RSS first run MB", lambda r: r["first_build"]["peak_rss_mb"]))
+    table.add_row(*row_for("peak RSS first build MB", lambda r: r["first_build"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS overall MB", lambda r: r["server_peak_rss_mb"]))
     table.add_row(*row_for("disk sources MB", lambda r: r["disk_sources_mb"]))
     table.add_row(*row_for("disk built MB", lambda r: r["disk_built_mb"]))
     console.print(table)
+    for run in runs:
+        if not run.get("syncs"):
+            continue
+        syncs = Table(title=f"syncs at {run['creators']:,} creators (seconds; PostgreSQL sizes in MB)")
+        for col in ("table", "rows", "export", "download", "load+swap", "vacuum", "total s", "table MB",
+                    "indexes MB", "total MB"):
+            syncs.add_column(col, justify="left" if col == "table" else "right")
+        for name, r in run["syncs"].items():
+            st = r["steps"]
+            syncs.add_row(name, f"{r['rows']:,}", *(str(st.get(k, "-")) for k in ("export", "download", "load+swap",
+                                                                                   "vacuum analyze")),
+                          str(r["seconds"]), str(r["table_mb"]), str(r["indexes_mb"]), str(r["total_mb"]))
+        console.print(syncs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,10 +320,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--million", action="store_true", help="also run 1,000,000 creators (tens of minutes)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-root", type=Path, default=None, help="where the data dirs go (default: temp dir)")
+    parser.add_argument("--work-dir", type=Path, default=None,
+                        help="keep each size's data dir and results here; a run stopped or failed in any phase "
+                             "resumes there on the same data (only what failed is built again)")
+    parser.add_argument("--syncs", action="store_true",
+                        help="for the largest size also sync leaderboard, instagram_account and instagram_post "
+                             "to PostgreSQL (moto S3, the local PostgreSQL): rows, step times, table/index sizes")
     args = parser.parse_args(argv)
     console = Console()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s} | ({1_000_000} if args.million else set()))
-    runs = [run_size(console, n, args.seed, args.data_root) for n in sizes]
+    runs = [run_size(console, n, args.seed, args.data_root, args.work_dir, args.syncs and n == max(sizes))
+            for n in sizes]
     report(console, runs)
     out_dir = REPO / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -18,12 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import clickhouse_connect
@@ -64,12 +61,6 @@ def mart_sql(n: int) -> str:
       map('followers_rank', number + 1, 'views_rank', number + 2),
       map('followers_rank', number + 10, 'views_rank', number + 11, 'plays_rank', number % 7)
     FROM numbers({n})"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Timer:
@@ -215,23 +206,9 @@ def main() -> int:
     home.mkdir(parents=True, exist_ok=True)
     files = Path(tempfile.mkdtemp(prefix="bench-files-", dir=home))
     files.chmod(0o755)
-    port = free_port()
-    moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        stack_s3.ensure_bucket(BUCKET, endpoint)
-        s3 = stack_s3.client(endpoint)
-        with running_server() as server:
+        with stack_s3.running_moto(BUCKET) as endpoint, running_server() as server:
+            s3 = stack_s3.client(endpoint)
             ch = clickhouse_connect.get_client(host=server.host, port=server.port, send_receive_timeout=3600)
             ch.command("CREATE DATABASE IF NOT EXISTS dbt")
             ch.command(f"CREATE TABLE dbt.mart_leaderboard ({LB_CH}) ENGINE = MergeTree ORDER BY (month, platform_id)")
@@ -248,8 +225,6 @@ def main() -> int:
             floor = floor_path(files, default)
             ch.close()
     finally:
-        moto.terminate()
-        moto.wait(30)
         for p in files.iterdir():
             p.unlink()
         files.rmdir()

@@ -32,6 +32,10 @@ POST_SLOTS = 128          # post index p = i * POST_SLOTS + j
 CHANNEL_EVERY, CHANNEL_SHARE = 10, 3
 VIDEOS_MIN, VIDEOS_MAX = 5, 40
 VIDEO_SLOTS = 64
+# YouTube ids are coded from the upper half of the 64-bit index space, Instagram shortcodes
+# from the lower half: `code` is a bijection, so the two platforms never share an id
+# (campaign and collection marts key posts by shortcode alone).
+VIDEO_ID_SPACE = 2**63
 INSIGHTS_SHARE = 0.20
 AUDIENCE_SHARE = 0.30
 PROFILE_ID_BASE = 5_000_000_000
@@ -190,7 +194,7 @@ class World:
         return self.r.int(VIDEOS_MIN, VIDEOS_MAX, "videos", i)
 
     def video_id(self, i: str, v: str) -> str:
-        return code(f"(toUInt64({i}) * {VIDEO_SLOTS} + {v})", 13 + self.seed % 999_979)
+        return code(f"(toUInt64({i}) * {VIDEO_SLOTS} + {v})", VIDEO_ID_SPACE + 13 + self.seed % 999_979)
 
     def subscribers(self, i: str) -> str:
         return f"toInt64(greatest(100, {self.followers(i)} * (0.1 + 1.4 * {self.r.u('subs', i)})))"

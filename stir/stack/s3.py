@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from botocore.exceptions import ClientError
 
@@ -34,3 +40,30 @@ def ensure_bucket(bucket: str = config.S3_BUCKET, endpoint: str | None = None) -
             raise
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
     return True
+
+
+@contextmanager
+def running_moto(bucket: str = config.S3_BUCKET, timeout: float = 30) -> Iterator[str]:
+    """A throwaway moto S3 server on a free loopback port with `bucket` in it (benches);
+    yields its endpoint URL and stops it afterwards."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto server on {endpoint} did not start") from None
+                time.sleep(0.1)
+        ensure_bucket(bucket, endpoint)
+        yield endpoint
+    finally:
+        proc.terminate()
+        proc.wait(30)

@@ -58,15 +58,19 @@ def _ch_client():
                                          username=config.ch_user(), password=config.ch_password())
 
 
-def cmd_sync_run(args) -> int:
+def sync_now(ch, dsn: str, *, mart: str, table: str, enrich_name: str | None = None, where: str | None = None,
+             load_path: str = "default", min_ratio: float = 0.5, allow_shrink: bool = False,
+             progress=print) -> list[tuple[str, int, float]]:
+    """One full sync of `mart` into `table` on a PostgreSQL on this machine (export to S3,
+    download, guarded load and swap, vacuum); returns (step, rows, seconds) per step."""
     import psycopg2
 
     from stir.sync import export, freshness, load, s3client, settings, tasks
     from stir.sync.names import TableNames
 
     s = settings.current()
-    fmt = export.resolve_format(args.load_path)
-    names = TableNames.parse(args.table)
+    fmt = export.resolve_format(load_path)
+    names = TableNames.parse(table)
     slug = tasks.run_slug(f"cli-{time.time():.0f}")
     key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
     endpoint = config.s3_endpoint()
@@ -74,11 +78,11 @@ def cmd_sync_run(args) -> int:
                              config.S3_REGION)
     steps = []
     started = time.perf_counter()
-    ch, pg = _ch_client(), psycopg2.connect(_dsn(args))
+    pg = psycopg2.connect(dsn)
     try:
-        built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, args.mart)
-        info = tasks.export_snapshot(ch, pg, target, mart=args.mart, table=args.table, fmt=fmt,
-                                     enrichment=args.enrich, where=args.where)
+        built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, mart)
+        info = tasks.export_snapshot(ch, pg, target, mart=mart, table=table, fmt=fmt, enrichment=enrich_name,
+                                     where=where)
         steps.append(("export", info["rows"], time.perf_counter() - started))
         mark = time.perf_counter()
         path = f"{s.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
@@ -87,17 +91,26 @@ def cmd_sync_run(args) -> int:
         os.chmod(path, 0o644)
         steps.append(("download", info["rows"], time.perf_counter() - mark))
         mark = time.perf_counter()
-        req = load.LoadRequest(names, path, fmt, info["columns"], info["rows"], args.enrich, args.min_ratio,
-                               args.allow_shrink, freshness={"mart": f"{config.DBT_SCHEMA}.{args.mart}",
-                                                             "built_at": built_at, "run_id": slug})
-        result = load.sync_table(pg, req, s, print)
+        req = load.LoadRequest(names, path, fmt, info["columns"], info["rows"], enrich_name, min_ratio,
+                               allow_shrink, freshness={"mart": f"{config.DBT_SCHEMA}.{mart}",
+                                                        "built_at": built_at, "run_id": slug})
+        result = load.sync_table(pg, req, s, progress)
         steps.append(("load+swap", result.rows, time.perf_counter() - mark))
         mark = time.perf_counter()
         load.vacuum_analyze(pg, names, s)
         steps.append(("vacuum analyze", result.rows, time.perf_counter() - mark))
     finally:
-        ch.close()
         pg.close()
+    return steps
+
+
+def cmd_sync_run(args) -> int:
+    ch = _ch_client()
+    try:
+        steps = sync_now(ch, _dsn(args), mart=args.mart, table=args.table, enrich_name=args.enrich, where=args.where,
+                         load_path=args.load_path, min_ratio=args.min_ratio, allow_shrink=args.allow_shrink)
+    finally:
+        ch.close()
     print(_table([(n, r, f"{t:.2f}") for n, r, t in steps], ("step", "rows", "seconds")))
     return 0
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import chdb
 import pytest
 
 from stir.generate import ddl
 from stir.generate.sqlexpr import Rand, arr, code, lit
+from stir.generate.world import POST_SLOTS, VIDEO_SLOTS, World
 
 
 def test_split_statements_ignores_semicolons_in_comments_and_strings():
@@ -39,6 +42,20 @@ def test_arr_and_code(engine):
     assert one(engine, f"SELECT length({arr(['a', 'b', None])})") == "3"
     codes = one(engine, f"SELECT uniqExact({code('number', 5)}), min(length({code('number', 5)})) FROM numbers(100000)")
     assert codes == "100000\t11"
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_instagram_shortcodes_and_youtube_video_ids_never_collide(engine, seed):
+    # every index the generator can use for 3,000 creators; before the platforms had
+    # separate index spaces this found shared ids (a 2,000-creator build failed the
+    # campaign posts' (campaign_id, shortcode) uniqueness test on one)
+    w = World(seed=seed, anchor=datetime(2026, 1, 1), creators=3000)
+    posts = f"SELECT {w.shortcode('i', 'j')} AS id FROM (SELECT intDiv(number, {POST_SLOTS}) AS i, " \
+            f"number % {POST_SLOTS} AS j FROM numbers({3000 * POST_SLOTS}))"
+    videos = f"SELECT {w.video_id('i', 'v')} AS id FROM (SELECT intDiv(number, {VIDEO_SLOTS}) AS i, " \
+             f"number % {VIDEO_SLOTS} AS v FROM numbers({3000 * VIDEO_SLOTS}))"
+    assert one(engine, f"SELECT uniqExact(id), count() FROM ({videos})") == f"{3000 * VIDEO_SLOTS}\t{3000 * VIDEO_SLOTS}"
+    assert one(engine, f"SELECT count() FROM ({posts}) WHERE id IN ({videos})") == "0"
 
 
 def test_seeded_randomness_depends_on_seed_and_coordinates_only(engine):

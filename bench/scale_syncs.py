@@ -1,0 +1,91 @@
+"""bench_scale --syncs: the biggest served tables synced from a size's built marts.
+
+Runs the same full sync a DAG runs (export to S3 with the mart read as the DAG reads it,
+download, guarded load into a staging table, enrichment, indexes, swap keeping
+<table>_old_bkp, vacuum analyze) against the bench's ClickHouse server, a throwaway moto
+S3 and a fresh database on the local PostgreSQL, and reports rows, seconds per step and
+PostgreSQL's table and index sizes. instagram_account goes first: leaderboard is
+enriched from it, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg2
+
+from stir import config
+from stir.generate.testing import make_client
+from stir.stack.s3 import running_moto
+from stir.sync import migrations
+from stir.sync.cli import sync_now
+
+# (mart, served table, enrichment): the original's heaviest syncs
+SYNCS = (
+    ("mart_instagram_account", "instagram_account", None),
+    ("mart_leaderboard", "leaderboard", "instagram_account"),
+    ("mart_instagram_post", "instagram_post", None),
+)
+PG_ADMIN = dict(host=config.HOST, port=int(os.environ.get("STIR_PG_PORT", "5432")), user="postgres")
+DATABASE = "stir_scale_bench"
+
+
+def _fresh_database() -> str:
+    admin = psycopg2.connect(dbname="postgres", **PG_ADMIN)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+        cur.execute(f"CREATE DATABASE {DATABASE}")
+    admin.close()
+    dsn = f"postgresql://{PG_ADMIN['user']}@{PG_ADMIN['host']}:{PG_ADMIN['port']}/{DATABASE}"
+    migrations.apply(dsn, progress=lambda _msg: None)
+    return dsn
+
+
+def _sizes(dsn: str, table: str) -> dict:
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT pg_table_size(c.oid), pg_indexes_size(c.oid), pg_total_relation_size(c.oid), "
+                    "(SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid) "
+                    "FROM pg_class c WHERE c.oid = %s::regclass", (f"public.{table}",))
+        table_b, index_b, total_b, indexes = cur.fetchone()
+        cur.execute(f"SELECT count(*) FROM public.{table}")
+        live_rows = cur.fetchone()[0]
+    conn.close()
+    return {"live_rows": live_rows, "table_mb": round(table_b / 2**20), "indexes_mb": round(index_b / 2**20),
+            "total_mb": round(total_b / 2**20), "indexes": indexes}
+
+
+def run_syncs(server, work: Path, console) -> Iterator[tuple[str, dict]]:
+    files = work / "sync-files"
+    files.mkdir(exist_ok=True)
+    files.chmod(0o1777)  # PostgreSQL's server-side COPY reads the downloaded file
+    saved = {k: os.environ.get(k) for k in ("STIR_S3_ENDPOINT", "STIR_SYNC_LOCAL_DIR")}
+    dsn = _fresh_database()
+    ch = make_client(server, send_receive_timeout=4 * 3600)
+    try:
+        with running_moto() as endpoint:
+            os.environ.update(STIR_S3_ENDPOINT=endpoint, STIR_SYNC_LOCAL_DIR=str(files))
+            for mart, table, enrich_name in SYNCS:
+                started = time.perf_counter()
+                steps = sync_now(ch, dsn, mart=mart, table=table, enrich_name=enrich_name,
+                                 progress=lambda msg, t=table: console.print(f"  {t}: {msg}"))
+                result = {"mart": mart, "enrich": enrich_name, "seconds": round(time.perf_counter() - started, 1),
+                          "steps": {name: round(sec, 1) for name, _, sec in steps}, "rows": steps[-1][1],
+                          **_sizes(dsn, table)}
+                console.print(f"sync {mart} -> {table}: {result['rows']:,} rows in {result['seconds']} s "
+                              f"{result['steps']}, PostgreSQL {result['total_mb']} MB "
+                              f"({result['indexes_mb']} MB in {result['indexes']} indexes)")
+                yield table, result
+    finally:
+        ch.close()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        for path in files.rglob("*"):
+            if path.is_file():
+                path.unlink()
