@@ -4,7 +4,7 @@
     metric (an image has no plays) are not ranked on it.
     One pass: arrayJoin fans each post out to its metrics, and the sort key is picked per
     metric, so `recent` (a table, or a whole subquery in partial runs) is read once. -#}
-{% macro marts_profile_stats_ig_post_ranking(recent) -%}
+{% macro marts_profile_stats_ig_post_ranking(recent, batched=false) -%}
 select
     profile_id,
     post_class,
@@ -35,6 +35,7 @@ from (
         ) as sort_key
     from {{ recent }}
     where post_rank_by_class <= 12
+    {%- if batched %} and {{ batch_slot('range', 'profile_id', recent) }}{% endif %}
 )
 where not (metric = 'plays' and plays is null) and not (metric = 'views' and views is null)
 {%- endmacro %}

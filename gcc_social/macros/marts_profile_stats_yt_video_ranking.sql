@@ -1,7 +1,7 @@
 {#- Long format: the 12 newest videos of each class per channel, ranked by views, likes
     and comments (ties broken by the other counters, recency and video_id so each rank is
     one video). One pass over `recent` (see marts_profile_stats_ig_post_ranking). -#}
-{% macro marts_profile_stats_yt_video_ranking(recent) -%}
+{% macro marts_profile_stats_yt_video_ranking(recent, batched=false) -%}
 select
     channel_id,
     video_class,
@@ -29,5 +29,6 @@ from (
         ) as sort_key
     from {{ recent }}
     where video_rank_by_class <= 12
+    {%- if batched %} and {{ batch_slot('range', 'channel_id', recent) }}{% endif %}
 )
 {%- endmacro %}

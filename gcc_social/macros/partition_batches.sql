@@ -21,6 +21,10 @@
              aggregation and window functions give the same rows as a one-shot build.
              Several range slots (a UNION of two sources) share n; batch i takes the
              i-th range of each.
+      month1 the month batches of the model's one `month` slot, each starting one month
+             earlier: for a window that looks one month back (last month's rank), the
+             source slot is `month1` and the model keeps only its batch's months with a
+             `month` slot after the window (per-month windows see whole months).
 
     Inserts go into the intermediate table before dbt swaps it in, so a full refresh
     never exposes a half-built table; a first build is built aside and renamed in. Below stir_batch_rows (every test and the 100k
@@ -54,8 +58,11 @@ where {{ batch_slot(kind, column, relation) }}
     {%- set per_batch = model_rows | int -%}
 {%- endif -%}
 {%- set kinds = slots | map(attribute=0) | unique | list -%}
-{%- if kinds | length > 1 or (kinds[0] == 'month' and slots | length > 1) -%}
-    {{ exceptions.raise_compiler_error("batched build: use one month slot, or range slots only") }}
+{%- set month_slots = slots | selectattr(0, 'equalto', 'month') | list -%}
+{%- if 'range' in kinds and kinds | length > 1
+       or 'month' in kinds and month_slots | length > 1
+       or 'month1' in kinds and 'month' not in kinds -%}
+    {{ exceptions.raise_compiler_error("batched build: use range slots only, or one month slot (plus month1 slots)") }}
 {%- endif -%}
 {%- set ns = namespace(n=1, preds=[]) -%}
 {%- if kinds[0] == 'range' -%}
@@ -77,8 +84,8 @@ where {{ batch_slot(kind, column, relation) }}
         {%- set ns.preds = ns.preds + [{'i': i}] -%}
     {%- endfor -%}
 {%- else -%}
-    {%- set col = slots[0][1] -%}
-    {%- set months = run_query('select toString(toStartOfMonth(' ~ col ~ ')) as m, count() from ' ~ slots[0][2]
+    {%- set col = month_slots[0][1] -%}
+    {%- set months = run_query('select toString(toStartOfMonth(' ~ col ~ ')) as m, count() from ' ~ month_slots[0][2]
                                ~ ' group by m order by m').rows -%}
     {%- set bounds = namespace(starts=[], acc=0) -%}
     {%- for m in months -%}
@@ -91,8 +98,10 @@ where {{ batch_slot(kind, column, relation) }}
     {%- set ns.n = [bounds.starts | length, 1] | max -%}
     {%- for i in range(ns.n) -%}
         {%- set lo = col ~ " >= toDate('" ~ bounds.starts[i] ~ "')" if i > 0 else none -%}
+        {%- set lo1 = col ~ " >= addMonths(toDate('" ~ bounds.starts[i] ~ "'), -1)" if i > 0 else none -%}
         {%- set hi = col ~ " < toDate('" ~ bounds.starts[i + 1] ~ "')" if i + 1 < ns.n else none -%}
-        {%- set ns.preds = ns.preds + [{'i': i, 'sql': [lo, hi] | reject('none') | join(' and ') or '1 = 1'}] -%}
+        {%- set ns.preds = ns.preds + [{'i': i, 'sql': [lo, hi] | reject('none') | join(' and ') or '1 = 1',
+                                         'sql1': [lo1, hi] | reject('none') | join(' and ') or '1 = 1'}] -%}
     {%- endfor -%}
 {%- endif -%}
 {%- if ns.n <= 1 -%}
@@ -103,12 +112,16 @@ where {{ batch_slot(kind, column, relation) }}
     {%- set text = namespace(sql=sql) -%}
     {%- for slot in slots -%}
         {%- set marker = '1 = 1 /* stir_batch:' ~ slot[0] ~ ':' ~ slot[1] ~ ':' ~ slot[2] ~ ' */' -%}
-        {%- set pred = p['sql'] if kinds[0] == 'month' else stir_range_predicate(slot[1], cuts[slot[1] ~ slot[2]], p['i']) -%}
+        {%- if slot[0] == 'range' -%}
+            {%- set pred = stir_range_predicate(slot[1], cuts[slot[1] ~ slot[2]], p['i']) -%}
+        {%- else -%}
+            {%- set pred = p['sql1'] if slot[0] == 'month1' else p['sql'] -%}
+        {%- endif -%}
         {%- set text.sql = text.sql.replace(marker, pred ~ ' /* stir_batch ' ~ (p['i'] + 1) ~ ' of ' ~ ns.n ~ ' */') -%}
     {%- endfor -%}
     {%- do out.append(text.sql) -%}
 {%- endfor -%}
-{{ log('batched build of ' ~ this ~ ': ' ~ ns.n ~ ' ' ~ kinds[0] ~ ' batches', info=True) }}
+{{ log('batched build of ' ~ this ~ ': ' ~ ns.n ~ ' ' ~ ('range' if 'range' in kinds else 'month') ~ ' batches', info=True) }}
 {{ return(out) }}
 {%- endmacro %}
 

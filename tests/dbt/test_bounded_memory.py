@@ -4,7 +4,8 @@
   outgrows the cap fails with MEMORY_LIMIT_EXCEEDED naming itself, and the server stays
   up for the next model.
 - A partition-wise first build (macros/partition_batches.sql: month batches for the
-  staging of posts and videos, key-range batches for the marts) leaves exactly the rows of a
+  staging of posts and videos, month batches reading one month back for the leaderboards'
+  previous-month ranks, key-range batches for the other marts) leaves exactly the rows of a
   one-shot build: same count and content hash (read with FINAL where the engine folds
   duplicates), and both full refreshes (batched over unbatched) agree too.
 
@@ -26,10 +27,13 @@ from stir.generate.world import World
 CREATORS = 600
 ANCHOR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
 BATCHED = ("stg_beat_instagram_post", "stg_beat_youtube_video", "mart_instagram_post",
-           "mart_time_series", "mart_insta_account_weekly")
+           "mart_time_series", "mart_insta_account_weekly", "mart_instagram_post_ranking",
+           "mart_youtube_video_ranking", "mart_instagram_leaderboard", "mart_youtube_leaderboard")
 SELECT = "+" + " +".join(BATCHED)
 SMALL_BATCHES = json.dumps({"stir_batch_rows": 4000})
 UNBATCHED = json.dumps({"stir_batched_builds": False})
+# ~60 channels x 18 months: split only with batches this small (the rest would make hundreds)
+TINY_BATCHES, TINY_MODELS = json.dumps({"stir_batch_rows": 300}), ("mart_youtube_leaderboard",)
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +60,14 @@ def builds(ch, dbt):
     for _ in generate(ch, World(seed=11, anchor=ANCHOR, creators=CREATORS)):
         pass
     batched = dbt("run", "--select", SELECT, "--vars", SMALL_BATCHES)
+    tiny = dbt("run", "--select", *TINY_MODELS, "--vars", TINY_BATCHES)
     first = contents(ch)
     dbt("run", "--select", SELECT, "--full-refresh", "--vars", UNBATCHED)
     one_shot = contents(ch)
     refreshed = dbt("run", "--select", SELECT, "--full-refresh", "--vars", SMALL_BATCHES)
+    tiny_refreshed = dbt("run", "--select", *TINY_MODELS, "--full-refresh", "--vars", TINY_BATCHES)
     return {"batched": first, "one_shot": one_shot, "refreshed": contents(ch),
-            "logs": batched.stdout + refreshed.stdout}
+            "logs": batched.stdout + tiny.stdout + refreshed.stdout + tiny_refreshed.stdout}
 
 
 def test_every_batched_model_really_splits(builds):

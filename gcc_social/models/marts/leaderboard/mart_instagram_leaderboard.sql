@@ -1,4 +1,5 @@
-{{ config(materialized='table', tags=['daily'], order_by='(month, profile_id)', partition_by='toYYYYMM(month)') }}
+{{ config(materialized='table', tags=['daily'], order_by='(month, profile_id)', partition_by='toYYYYMM(month)',
+          meta={'batch_rows': 1000000}) }}
 
 {#- Monthly Instagram ranks: followers, follower growth (followers_change over the
     month), views and plays, each globally and by category, language, category+language,
@@ -6,7 +7,10 @@
     the same ranks of the previous month. Dimensions are the profile's current ones.
     The 28 rank windows each sort the whole table, so each axis is ranked on its own narrow
     projection (keys, the axis and the dimensions as hashes), its previous-month ranks
-    come from a lag window there, and the wide columns are joined back once at the end. -#}
+    come from a lag window there, and the wide columns are joined back once at the end.
+    A first build at 1M creators (18M rows, over the 3 GB query cap in one statement) goes
+    month by month (macros/partition_batches.sql): every rank window is per month, and each
+    batch also reads the month before for the previous-month ranks, then keeps its own. -#}
 with accounts as (
     select
         profile_id,
@@ -38,6 +42,7 @@ base as (
         m.post_count as post_count
     from {{ ref('mart_insta_account_monthly') }} m
     left join accounts a on a.profile_id = m.profile_id
+    where {{ batch_slot('month1', 'month', ref('mart_insta_account_monthly')) }}
 ),
 
 -- Dimension strings replaced by their hashes (NULL stays NULL): the rank windows only
@@ -101,3 +106,4 @@ from base b
 {%- for axis in marts_leaderboard_rank_axes() %}
 inner join {{ axis }}_ranks r_{{ axis }} on r_{{ axis }}.profile_id = b.profile_id and r_{{ axis }}.month = b.month
 {%- endfor %}
+where {{ batch_slot('month', 'month', ref('mart_insta_account_monthly')) }}

@@ -1,9 +1,12 @@
-{{ config(materialized='table', tags=['daily'], order_by='(month, channel_id)', partition_by='toYYYYMM(month)') }}
+{{ config(materialized='table', tags=['daily'], order_by='(month, channel_id)', partition_by='toYYYYMM(month)',
+          meta={'batch_rows': 600000}) }}
 
 {#- Monthly YouTube ranks with the Instagram leaderboard's 28 dimensions: followers =
     subscribers, followers_change = subscriber gain in the month, views = average views of
     the month's uploads, plays = average views of the month's Shorts. Profile type is
-    SHORTS / LONG_FORM by what the channel mostly uploads (UNKNOWN without videos). -#}
+    SHORTS / LONG_FORM by what the channel mostly uploads (UNKNOWN without videos).
+    A first build at 1M creators goes a few months at a time, each batch reading the month
+    before for the previous-month ranks (as mart_instagram_leaderboard). -#}
 with channels as (
     select
         channel_id,
@@ -45,6 +48,7 @@ base as (
     from {{ ref('mart_yt_account_monthly') }} m
     left join channels c on c.channel_id = m.channel_id
     left join channel_types t on t.channel_id = m.channel_id
+    where {{ batch_slot('month1', 'month', ref('mart_yt_account_monthly')) }}
 ),
 
 ranked as (
@@ -54,8 +58,11 @@ ranked as (
     from base
 )
 
-select
-    *,
-    {{ marts_leaderboard_prev_rank_columns('prev') }}
-from ranked
-window prev as (partition by channel_id order by month rows between 1 preceding and current row)
+select * from (
+    select
+        *,
+        {{ marts_leaderboard_prev_rank_columns('prev') }}
+    from ranked
+    window prev as (partition by channel_id order by month rows between 1 preceding and current row)
+)
+where {{ batch_slot('month', 'month', ref('mart_yt_account_monthly')) }}

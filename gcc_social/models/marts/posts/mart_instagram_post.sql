@@ -4,6 +4,7 @@
     unique_key='shortcode',
     engine='ReplacingMergeTree(last_scraped_at)',
     tags=['core'],
+    meta={'batch_rows': 2000000},
     order_by='shortcode',
     partition_by='toYYYYMM(publish_time)',
     settings={'enable_block_number_column': 1, 'enable_block_offset_column': 1},
