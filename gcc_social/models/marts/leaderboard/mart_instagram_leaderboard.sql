@@ -1,5 +1,6 @@
 {{ config(materialized='table', tags=['daily'], order_by='(month, profile_id)', partition_by='toYYYYMM(month)',
-          meta={'batch_rows': 1000000}) }}
+          meta={'batch_rows': 1000000},
+          query_settings={'max_block_size': 8192}) }}
 
 {#- Monthly Instagram ranks: followers, follower growth (followers_change over the
     month), views and plays, each globally and by category, language, category+language,

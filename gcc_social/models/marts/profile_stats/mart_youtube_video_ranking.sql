@@ -1,4 +1,5 @@
-{{ config(materialized='table', tags=['post_ranker'], meta={'batch_rows': 2000000}, order_by='(channel_id, video_class, metric, rank)') }}
+{{ config(materialized='table', tags=['post_ranker'], meta={'batch_rows': 2000000},
+          query_settings={'max_block_size': 8192}, order_by='(channel_id, video_class, metric, rank)') }}
 
 {#- A first build at 1M creators goes a key range at a time (the window sorts of one
     statement outgrew the 3 GB query cap); each key's rows are whole in one batch. -#}
