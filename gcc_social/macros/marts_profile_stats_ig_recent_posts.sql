@@ -3,9 +3,12 @@
     `profiles` is an optional subquery of profile_ids to restrict to (partial runs); the
     full and partial post rankers both come through here so they cannot diverge. -#}
 {% macro marts_profile_stats_ig_recent_posts(profiles=none) -%}
+{%- set conditions = ['profile_id in (' ~ profiles ~ ')'] if profiles else [] %}
+{#- a first build goes a range of profiles at a time (at 1M creators the windows over
+    every post went over the 3 GB query cap); each profile's posts are whole in a batch -#}
+{%- do conditions.append(batch_slot('range', 'profile_id', ref('mart_instagram_post'))) %}
 with latest_posts as (
-    {{ marts_profile_stats_ig_latest_posts(
-        where=('profile_id in (' ~ profiles ~ ')') if profiles else none) }}
+    {{ marts_profile_stats_ig_latest_posts(where=conditions | join(' and ')) }}
 ),
 
 accounts as (

@@ -147,14 +147,15 @@ where {{ batch_slot(kind, column, relation) }}
 
 {#- dbt-clickhouse's create_table_as (create empty, then insert the SELECT), inserting
     batch by batch when the SQL carries a batch slot. A full refresh builds into dbt's
-    intermediate table, but a first build goes straight into the target: batched, it is
-    built aside and renamed into place by the last statement, so a batch that fails
-    leaves no half-filled target for the next run to mistake for history (an incremental
-    run over an empty or partial table would read the whole source at once). -#}
+    intermediate table, but a first build goes straight into the target: it is built
+    aside and renamed into place by the last statement, so a batch (or the one insert)
+    that fails leaves no empty or half-filled target for the next run to mistake for
+    history (an incremental run over it would read the whole source at once). -#}
 {% macro clickhouse__create_table_as(temporary, relation, sql) -%}
     {%- set has_contract = config.get('contract').enforced %}
     {%- set selects = [sql] if temporary else stir_batched_selects(sql) %}
-    {%- if selects | length > 1 and relation.schema == this.schema and relation.identifier == this.identifier %}
+    {#- a first build straight into the target (incremental models): built aside, batched or not -#}
+    {%- if not temporary and relation.schema == this.schema and relation.identifier == this.identifier %}
         {%- set building = relation.incorporate(path={'identifier': relation.identifier ~ '__stir_building'}) %}
         {% call statement('stir_batch_clear') %}drop table if exists {{ building }}{% endcall %}
         {{ clickhouse__create_empty_table(False, building, sql, has_contract) }}

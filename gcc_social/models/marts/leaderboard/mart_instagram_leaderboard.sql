@@ -1,6 +1,6 @@
 {{ config(materialized='table', tags=['daily'], order_by='(month, profile_id)', partition_by='toYYYYMM(month)',
           meta={'batch_rows': 1000000},
-          query_settings={'max_block_size': 8192}) }}
+          query_settings={'max_block_size': 8192, 'join_algorithm': 'full_sorting_merge'}) }}
 
 {#- Monthly Instagram ranks: followers, follower growth (followers_change over the
     month), views and plays, each globally and by category, language, category+language,
@@ -11,7 +11,8 @@
     come from a lag window there, and the wide columns are joined back once at the end.
     A first build at 1M creators (18M rows, over the 3 GB query cap in one statement) goes
     month by month (macros/partition_batches.sql): every rank window is per month, and each
-    batch also reads the month before for the previous-month ranks, then keeps its own. -#}
+    batch also reads the month before for the previous-month ranks, then keeps its own;
+    the joins sort and merge (they spill) instead of holding hash tables of 2M rows. -#}
 with accounts as (
     select
         profile_id,

@@ -4,6 +4,8 @@
     order_by='(profile_id, shortcode)',
     incremental_strategy='append',
     tags=['post_ranker_partial'],
+    meta={'batch_rows': 5000000},
+    query_settings={'max_block_size': 8192},
 ) }}
 
 {#- Same SQL as mart_instagram_recent_post_stats, for profiles with posts scraped in the last hours. ranked_at tells readers which rows belong to a profile's latest
