@@ -2,7 +2,7 @@
     mart_instagram_recent_post_stats). As in the original, only the 12 newest posts of each
     class count, ranked within profile and class by likes / comments / plays / views;
     stories are left out of the averages (they expire and have no public likes). -#}
-{% macro marts_profile_stats_ig_account_summary(recent) -%}
+{% macro marts_profile_stats_ig_account_summary(recent, batched=false) -%}
 with recent_posts_by_class as (
     select
         *,
@@ -16,6 +16,7 @@ with recent_posts_by_class as (
                      order by views desc, likes desc, comments desc, publish_time desc) as views_rank_by_class
     from {{ recent }}
     where post_rank_by_class <= 12
+    {%- if batched %} and {{ batch_slot('range', 'profile_id', recent) }}{% endif %}
 ),
 
 per_profile as (

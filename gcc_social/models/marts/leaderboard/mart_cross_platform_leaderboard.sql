@@ -1,11 +1,14 @@
-{{ config(materialized='table', tags=['daily'], order_by='(month, handle)', partition_by='toYYYYMM(month)') }}
+{{ config(materialized='table', tags=['daily'], order_by='(month, handle)', partition_by='toYYYYMM(month)',
+          meta={'batch_rows': 1000000},
+          query_settings={'max_block_size': 8192, 'join_algorithm': 'full_sorting_merge'}) }}
 
 {#- Creators with a linked Instagram account and YouTube channel, ranked on their combined
     audience: followers + subscribers, combined growth, and the reach of a typical post on
     both (views and plays summed across platforms; a side without the metric adds
     nothing, both missing stays unranked). Only months where both sides have a snapshot,
     so a combined figure is never half a creator. `platform` is where most of the audience
-    is. -#}
+    is. A first build goes month by month reading the month before (as
+    mart_instagram_leaderboard). -#}
 with links as (
     select handle, profile_id, channel_id, nullIf(trimBoth(ifNull(category, '')), '') as category
     from {{ ref('stg_beat_profile_link') }}
@@ -41,6 +44,7 @@ base as (
     from links l
     inner join {{ ref('mart_instagram_leaderboard') }} ig on ig.profile_id = l.profile_id
     inner join {{ ref('mart_youtube_leaderboard') }} yt on yt.channel_id = l.channel_id and yt.month = ig.month
+    where {{ batch_slot('month1', 'month', ref('mart_instagram_leaderboard')) }}
 ),
 
 ranked as (
@@ -50,8 +54,11 @@ ranked as (
     from base
 )
 
-select
-    *,
-    {{ marts_leaderboard_prev_rank_columns('prev') }}
-from ranked
-window prev as (partition by handle order by month rows between 1 preceding and current row)
+select * from (
+    select
+        *,
+        {{ marts_leaderboard_prev_rank_columns('prev') }}
+    from ranked
+    window prev as (partition by handle order by month rows between 1 preceding and current row)
+)
+where {{ batch_slot('month', 'month', ref('mart_instagram_leaderboard')) }}
