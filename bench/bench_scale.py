@@ -168,7 +168,7 @@ def _dbt_build(dbt, state: Path, first: dict) -> None:
 
 
 def run_size(console: Console, creators: int, seed: int, data_root: Path | None, work_root: Path | None = None,
-             syncs: bool = False) -> dict:
+             syncs: bool = False, tiers: tuple[str, ...] = ()) -> dict:
     if work_root:
         work = work_root / str(creators)
         work.mkdir(parents=True, exist_ok=True)
@@ -227,7 +227,7 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
                 progress.save()
             steady_all = out.setdefault("steady", {})
             for tier in TIERS:
-                if progress.data["steady"].get(tier.tag, {}).get("complete"):
+                if progress.data["steady"].get(tier.tag, {}).get("complete") or (tiers and tier.tag not in tiers):
                     continue
                 args = ["run", "--select", f"tag:{tier.tag}"] + [a for ex in tier.exclude for a in ("--exclude", ex)]
                 with rss.phase(steady_all.setdefault(tier.tag, {})) as steady:
@@ -290,9 +290,9 @@ def report(console: Console, runs: list[dict]) -> None:
         table.add_row(*row_for("    rows out", lambda r, m=model: r["heavy"][m]["rows_out"]))
     table.add_row(*row_for("delta rows", lambda r: sum(r["delta"]["rows"].values())))
     for tier in TIERS:
-        table.add_row(*row_for(f"  steady {tier.tag} wall s", lambda r, t=tier.tag: r["steady"][t]["seconds"]))
-        table.add_row(*row_for("    SQL s", lambda r, t=tier.tag: r["steady"][t]["sql_seconds"]))
-        table.add_row(*row_for("    server CPU s", lambda r, t=tier.tag: r["steady"][t]["server_cpu_s"]))
+        table.add_row(*row_for(f"  steady {tier.tag} wall s", lambda r, t=tier.tag: r["steady"].get(t, {}).get("seconds")))
+        table.add_row(*row_for("    SQL s", lambda r, t=tier.tag: r["steady"].get(t, {}).get("sql_seconds")))
+        table.add_row(*row_for("    server CPU s", lambda r, t=tier.tag: r["steady"].get(t, {}).get("server_cpu_s")))
     table.add_row(*row_for("peak RSS generate MB", lambda r: r["generate"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS first build MB", lambda r: r["first_build"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS overall MB", lambda r: r["server_peak_rss_mb"]))
@@ -323,13 +323,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=None,
                         help="keep each size's data dir and results here; a run stopped or failed in any phase "
                              "resumes there on the same data (only what failed is built again)")
+    parser.add_argument("--tiers", default="", help="comma-separated tier tags for the steady-state runs "
+                        "(default: every tier)")
     parser.add_argument("--syncs", action="store_true",
                         help="for the largest size also sync leaderboard, instagram_account and instagram_post "
                              "to PostgreSQL (moto S3, the local PostgreSQL): rows, step times, table/index sizes")
     args = parser.parse_args(argv)
     console = Console()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s} | ({1_000_000} if args.million else set()))
-    runs = [run_size(console, n, args.seed, args.data_root, args.work_dir, args.syncs and n == max(sizes))
+    tiers = tuple(t for t in args.tiers.split(",") if t)
+    unknown = set(tiers) - {t.tag for t in TIERS}
+    if unknown:
+        parser.error(f"--tiers: unknown tier(s) {', '.join(sorted(unknown))}")
+    runs = [run_size(console, n, args.seed, args.data_root, args.work_dir, args.syncs and n == max(sizes), tiers)
             for n in sizes]
     report(console, runs)
     out_dir = REPO / "bench" / "results"

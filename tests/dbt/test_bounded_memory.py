@@ -29,7 +29,8 @@ ANCHOR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=Non
 BATCHED = ("stg_beat_instagram_post", "stg_beat_youtube_video", "mart_instagram_post",
            "mart_time_series", "mart_insta_account_weekly", "mart_instagram_post_ranking",
            "mart_youtube_video_ranking", "mart_instagram_leaderboard", "mart_youtube_leaderboard",
-           "mart_instagram_recent_post_stats", "mart_instagram_account_summary", "mart_cross_platform_leaderboard")
+           "mart_instagram_recent_post_stats", "mart_instagram_account_summary", "mart_cross_platform_leaderboard",
+           "mart_leaderboard_history")
 SELECT = "+" + " +".join(BATCHED)
 SMALL_BATCHES = json.dumps({"stir_batch_rows": 4000})
 UNBATCHED = json.dumps({"stir_batched_builds": False})

@@ -1,9 +1,11 @@
-{{ config(materialized='table', tags=['weekly'], order_by='(profile_platform, platform_id, month)') }}
+{{ config(materialized='table', tags=['weekly'], order_by='(profile_platform, platform_id, month)',
+          meta={'batch_rows': 5000000}, query_settings={'max_block_size': 8192}) }}
 
 {#- Each creator's rank trajectory across the months the leaderboard holds: global
     followers and growth ranks, the change against the previous month (NULL when not
     ranked in both), the best followers rank so far and how many months they have been
-    ranked. -#}
+    ranked. A first build goes a range of creators at a time (one window over every
+    creator-month went over the 3 GB query cap at 1M creators). -#}
 with ranks as (
     select
         profile_platform,
@@ -18,6 +20,7 @@ with ranks as (
         nullIf(current_month_ranks['followers_rank_by_cat'], 0) as followers_rank_by_cat,
         nullIf(last_month_ranks['followers_rank'], 0) as followers_rank_prev
     from {{ ref('mart_leaderboard') }}
+    where {{ batch_slot('range', 'platform_id', ref('mart_leaderboard')) }}
 )
 
 select
