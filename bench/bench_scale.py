@@ -148,7 +148,8 @@ def _dbt_build(dbt, state: Path, first: dict) -> None:
     skipped runs again (dbt's result: selector against the last attempt's run_results)."""
     args = ["build"]
     if (state / "run_results.json").exists():
-        args += ["--select", "result:error+", "result:fail+", "result:skipped+", "--state", str(state)]
+        # plus nodes added since (a test split in two while fixing what failed)
+        args += ["--select", "result:error+", "result:fail+", "result:skipped+", "state:new", "--state", str(state)]
     proc = dbt(*args, check=False, timeout=BUILD_TIMEOUT)
     results = json.loads((dbt.workdir / "target" / "run_results.json").read_text())["results"]
     state.mkdir(exist_ok=True)
