@@ -169,7 +169,7 @@ def _dbt_build(dbt, state: Path, first: dict) -> None:
 
 
 def run_size(console: Console, creators: int, seed: int, data_root: Path | None, work_root: Path | None = None,
-             syncs: bool = False, tiers: tuple[str, ...] = ()) -> dict:
+             syncs: bool = False, tiers: tuple[str, ...] = (), keep_going: bool = False) -> dict:
     if work_root:
         work = work_root / str(creators)
         work.mkdir(parents=True, exist_ok=True)
@@ -205,10 +205,15 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
                     first[key] = round(first.get(key, 0) + attempt[key], 2)
                 first["peak_rss_mb"] = max(first.get("peak_rss_mb", 0), attempt["peak_rss_mb"])
                 progress.save()
+                if not first["complete"] and keep_going:
+                    console.print(f"{creators:,}: dbt build left out {len(first['failed'])} failed node(s) "
+                                  f"({', '.join(first['failed'])}) and their descendants; going on (--keep-going)")
+                    break
                 if not first["complete"]:
                     raise SystemExit(f"{creators:,}: dbt build failed: {json.dumps(first['failed'], indent=1)}\n"
                                      f"fix it and run again with the same --work-dir: only what failed re-runs")
             console.print(f"{creators:,}: first dbt build in {first['seconds']} s "
+                          f"{'(complete)' if first['complete'] else '(INCOMPLETE)'} "
                           f"({first['attempts']} attempt(s)), peak RSS {first['peak_rss_mb']} MB")
             if "heavy" not in out:
                 rows = table_rows(client)
@@ -308,6 +313,9 @@ def report(console: Console, runs: list[dict]) -> None:
                     "indexes MB", "total MB"):
             syncs.add_column(col, justify="left" if col == "table" else "right")
         for name, r in run["syncs"].items():
+            if "error" in r:
+                syncs.add_row(name, "failed", r["error"][:60])
+                continue
             st = r["steps"]
             syncs.add_row(name, f"{r['rows']:,}", *(str(st.get(k, "-")) for k in ("export", "download", "load+swap",
                                                                                    "vacuum analyze")),
@@ -324,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=None,
                         help="keep each size's data dir and results here; a run stopped or failed in any phase "
                              "resumes there on the same data (only what failed is built again)")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="after a dbt build that still fails, go on to the delta, steady-state runs and syncs "
+                             "with what was built (the failures are recorded)")
     parser.add_argument("--tiers", default="", help="comma-separated tier tags for the steady-state runs "
                         "(default: every tier)")
     parser.add_argument("--syncs", action="store_true",
@@ -336,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(tiers) - {t.tag for t in TIERS}
     if unknown:
         parser.error(f"--tiers: unknown tier(s) {', '.join(sorted(unknown))}")
-    runs = [run_size(console, n, args.seed, args.data_root, args.work_dir, args.syncs and n == max(sizes), tiers)
+    runs = [run_size(console, n, args.seed, args.data_root, args.work_dir, args.syncs and n == max(sizes), tiers,
+                     args.keep_going)
             for n in sizes]
     report(console, runs)
     out_dir = REPO / "bench" / "results"

@@ -70,8 +70,13 @@ def run_syncs(server, work: Path, console) -> Iterator[tuple[str, dict]]:
             os.environ.update(STIR_S3_ENDPOINT=endpoint, STIR_SYNC_LOCAL_DIR=str(files))
             for mart, table, enrich_name in SYNCS:
                 started = time.perf_counter()
-                steps = sync_now(ch, dsn, mart=mart, table=table, enrich_name=enrich_name,
-                                 progress=lambda msg, t=table: console.print(f"  {t}: {msg}"))
+                try:
+                    steps = sync_now(ch, dsn, mart=mart, table=table, enrich_name=enrich_name,
+                                     progress=lambda msg, t=table: console.print(f"  {t}: {msg}"))
+                except Exception as exc:  # a mart the build left out: say so, sync the others
+                    console.print(f"sync {mart} -> {table} failed: {exc}")
+                    yield table, {"mart": mart, "error": str(exc)[:300]}
+                    continue
                 result = {"mart": mart, "enrich": enrich_name, "seconds": round(time.perf_counter() - started, 1),
                           "steps": {name: round(sec, 1) for name, _, sec in steps}, "rows": steps[-1][1],
                           **_sizes(dsn, table)}
