@@ -2,12 +2,13 @@
     materialized='table',
     tags=['hourly'],
     order_by='profile_id',
-    query_settings={'join_use_nulls': 1, 'join_algorithm': 'full_sorting_merge', 'max_block_size': 8192},
+    query_settings={'join_use_nulls': 1, 'join_algorithm': 'full_sorting_merge', 'max_block_size': 8192,
+                    'max_bytes_before_external_group_by': 300000000, 'max_bytes_before_external_sort': 300000000},
 ) }}
 {%- set metrics = discovery_instagram_metrics() %}
 
--- Sorting merge joins: at 1M creators the hash tables of its five 1M-row joins went over
--- the 3 GB query cap.
+-- Sorting merge joins and early spills: at 1M creators its five 1M-row hash joins and the
+-- growth aggregation together went over the 3 GB query cap.
 -- The master Instagram profile behind discovery search and the profile page: latest
 -- profile per handle, post/reach/audience stats, growth windows, ranks and 19 peer grades.
 with
