@@ -72,6 +72,9 @@ def test_the_guard_names_a_planted_violation(manifest, rmt):
     ("/* dedup: argMax per key */\nselect k,\n argMax(v, ts)\nfrom dbt.mart_x group by k", True),
     ("/* dedup: too far above */\n\n\n\nfrom dbt.mart_x", False),
     ("select 1 /* not a dedup note */ from dbt.mart_x", False),
+    # a batch slot names the relation it plans batches from; the read itself says FINAL
+    ("select * from dbt.mart_x final where 1 = 1 /* stir_batch:range:k:`dbt`.`mart_x` */", True),
+    ("select * from dbt.mart_x where 1 = 1 /* stir_batch:range:k:`dbt`.`mart_x` */", False),
 ])
 def test_read_rule_cases(sql, ok):
     assert (dedup_rule.read_violations(sql, {"mart_x"}) == []) is ok
