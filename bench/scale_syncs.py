@@ -5,7 +5,11 @@ download, guarded load into a staging table, enrichment, indexes, swap keeping
 <table>_old_bkp, vacuum analyze) against the bench's ClickHouse server, a throwaway moto
 S3 and a fresh database on the local PostgreSQL, and reports rows, seconds per step and
 PostgreSQL's table and index sizes. instagram_account goes first: leaderboard is
-enriched from it, as in production.
+enriched from it, as in production. Exports are gzip (STIR_SYNC_COMPRESSION): moto joins a
+multipart upload's parts in memory, and the plain 1M leaderboard export (39.6 GB of TSV)
+took it past the machine's 24 GB. The leaderboard goes to leaderboard_staging with that
+DAG's 3-month window (sync_leaderboard_staging): all 18 months of a 1M-creator leaderboard
+(20M rows, ~1.7 kB each in PostgreSQL) do not fit this machine's disk beside the build.
 """
 
 from __future__ import annotations
@@ -20,14 +24,15 @@ import psycopg2
 from stir import config
 from stir.generate.testing import make_client
 from stir.stack.s3 import running_moto
-from stir.sync import migrations
+from stir.sync import migrations, s3client
 from stir.sync.cli import sync_now
 
-# (mart, served table, enrichment): the original's heaviest syncs
+# (mart, served table, enrichment, where): the original's heaviest syncs
 SYNCS = (
-    ("mart_instagram_account", "instagram_account", None),
-    ("mart_leaderboard", "leaderboard", "instagram_account"),
-    ("mart_instagram_post", "instagram_post", None),
+    ("mart_instagram_account", "instagram_account", None, None),
+    ("mart_leaderboard", "leaderboard_staging", "instagram_account",
+     "month >= toStartOfMonth(now()) - INTERVAL 3 MONTH"),
+    ("mart_instagram_post", "instagram_post", None, None),
 )
 PG_ADMIN = dict(host=config.HOST, port=int(os.environ.get("STIR_PG_PORT", "5432")), user="postgres")
 DATABASE = "stir_scale_bench"
@@ -58,30 +63,36 @@ def _sizes(dsn: str, table: str) -> dict:
             "total_mb": round(total_b / 2**20), "indexes": indexes}
 
 
+def _export_mb(endpoint: str, table: str) -> int:
+    listing = s3client.client(endpoint).list_objects_v2(Bucket=config.S3_BUCKET, Prefix=f"{config.S3_PREFIX}/{table}/")
+    return round(sum(o["Size"] for o in listing.get("Contents", [])) / 2**20)
+
+
 def run_syncs(server, work: Path, console) -> Iterator[tuple[str, dict]]:
     files = work / "sync-files"
     files.mkdir(exist_ok=True)
     files.chmod(0o1777)  # PostgreSQL's server-side COPY reads the downloaded file
-    saved = {k: os.environ.get(k) for k in ("STIR_S3_ENDPOINT", "STIR_SYNC_LOCAL_DIR")}
+    saved = {k: os.environ.get(k) for k in ("STIR_S3_ENDPOINT", "STIR_SYNC_LOCAL_DIR", "STIR_SYNC_COMPRESSION")}
     dsn = _fresh_database()
     ch = make_client(server, send_receive_timeout=4 * 3600)
     try:
         with running_moto() as endpoint:
-            os.environ.update(STIR_S3_ENDPOINT=endpoint, STIR_SYNC_LOCAL_DIR=str(files))
-            for mart, table, enrich_name in SYNCS:
+            os.environ.update(STIR_S3_ENDPOINT=endpoint, STIR_SYNC_LOCAL_DIR=str(files), STIR_SYNC_COMPRESSION="gzip")
+            for mart, table, enrich_name, where in SYNCS:
                 started = time.perf_counter()
                 try:
-                    steps = sync_now(ch, dsn, mart=mart, table=table, enrich_name=enrich_name,
+                    steps = sync_now(ch, dsn, mart=mart, table=table, enrich_name=enrich_name, where=where,
                                      progress=lambda msg, t=table: console.print(f"  {t}: {msg}"))
                 except Exception as exc:  # a mart the build left out: say so, sync the others
                     console.print(f"sync {mart} -> {table} failed: {exc}")
                     yield table, {"mart": mart, "error": str(exc)[:300]}
                     continue
-                result = {"mart": mart, "enrich": enrich_name, "seconds": round(time.perf_counter() - started, 1),
+                result = {"mart": mart, "enrich": enrich_name, "where": where,
+                          "seconds": round(time.perf_counter() - started, 1),
                           "steps": {name: round(sec, 1) for name, _, sec in steps}, "rows": steps[-1][1],
-                          **_sizes(dsn, table)}
+                          "export_mb": _export_mb(endpoint, table), **_sizes(dsn, table)}
                 console.print(f"sync {mart} -> {table}: {result['rows']:,} rows in {result['seconds']} s "
-                              f"{result['steps']}, PostgreSQL {result['total_mb']} MB "
+                              f"{result['steps']}, export {result['export_mb']} MB gzip, PostgreSQL {result['total_mb']} MB "
                               f"({result['indexes_mb']} MB in {result['indexes']} indexes)")
                 yield table, result
     finally:

@@ -137,17 +137,37 @@ metrics_by_profile AS (
     left join audience au on au.platform_id = p.profile_id
 ),
 
-profile_metrics AS (
+profile_keys AS (
+    -- The windows run over these few narrow columns, joined back by profile_id: a window
+    -- keeps its whole partition in memory, and over the wide profile rows at 1M creators
+    -- that alone went over the 3 GB query cap.
     select
         *,
-        -- followers is never NULL here, so neither is the bucket (it is part of the sorting key)
-        assumeNotNull({{ discovery_follower_group('followers') }}) AS follower_group,
-        nullIf(trimBoth(ifNull(category, '')), '') AS _category,
         count() over (partition by follower_group, _category) AS _category_group_size,
         concat(
             follower_group, '|',
             if(_category IS NOT NULL AND _category_group_size >= {{ discovery_min_group_size() }}, assumeNotNull(_category), 'ALL')
         ) AS group_key
-    from metrics_by_profile
+    from (
+        select
+            p.profile_id AS profile_id,
+            p.country AS country,
+            toInt64(ifNull(p.followers, 0)) AS followers,
+            -- followers is never NULL here, so neither is the bucket (it is part of the sorting key)
+            assumeNotNull({{ discovery_follower_group('followers') }}) AS follower_group,
+            nullIf(trimBoth(ifNull(p.category, '')), '') AS _category
+        from profiles p
+    )
+),
+
+profile_metrics AS (
+    select
+        m.*,
+        k.follower_group AS follower_group,
+        k._category AS _category,
+        k._category_group_size AS _category_group_size,
+        k.group_key AS group_key
+    from metrics_by_profile m
+    inner join profile_keys k on k.profile_id = m.profile_id
 )
 {%- endmacro %}

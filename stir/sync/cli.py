@@ -72,7 +72,8 @@ def sync_now(ch, dsn: str, *, mart: str, table: str, enrich_name: str | None = N
     fmt = export.resolve_format(load_path)
     names = TableNames.parse(table)
     slug = tasks.run_slug(f"cli-{time.time():.0f}")
-    key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+    file_name = export.file_name(slug, fmt, s.compression)
+    key = f"{config.S3_PREFIX}/{names.table}/{file_name}"
     endpoint = config.s3_endpoint()
     target = export.S3Target(config.S3_BUCKET, key, config.s3_access_key(), config.s3_secret_key(), endpoint,
                              config.S3_REGION)
@@ -85,7 +86,7 @@ def sync_now(ch, dsn: str, *, mart: str, table: str, enrich_name: str | None = N
                                      where=where)
         steps.append(("export", info["rows"], time.perf_counter() - started))
         mark = time.perf_counter()
-        path = f"{s.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+        path = f"{s.local_dir.rstrip('/')}/{names.table}/{file_name}"
         os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
         s3client.client(endpoint).download_file(config.S3_BUCKET, key, path)
         os.chmod(path, 0o644)

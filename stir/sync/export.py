@@ -17,6 +17,8 @@ from stir.sync import chtypes
 
 FORMATS = {"typed": "TabSeparated", "json": "JSONEachRow"}
 EXTENSIONS = {"typed": "tsv", "json": "json"}
+# ClickHouse picks the s3() codec from the key's extension, on write and on the count's read.
+COMPRESSIONS = {"none": "", "gzip": ".gz"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -27,6 +29,17 @@ def resolve_format(load_path: str) -> str:
     if load_path not in FORMATS:
         raise ValueError(f"load_path must be one of default, {', '.join(FORMATS)}; got {load_path!r}")
     return load_path
+
+
+def file_name(slug: str, fmt: str, compression: str = "none") -> str:
+    """The export's object and file name: `<slug>.tsv`, or `<slug>.tsv.gz` when compressed."""
+    if compression not in COMPRESSIONS:
+        raise ValueError(f"STIR_SYNC_COMPRESSION must be one of {', '.join(COMPRESSIONS)}; got {compression!r}")
+    return f"{slug}.{EXTENSIONS[fmt]}{COMPRESSIONS[compression]}"
+
+
+def is_compressed(path: str) -> bool:
+    return path.endswith(COMPRESSIONS["gzip"])
 
 
 @dataclass(frozen=True)

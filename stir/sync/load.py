@@ -14,11 +14,12 @@
 from __future__ import annotations
 
 import logging
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from stir.sync import chtypes, enrich, pgmeta, swap
+from stir.sync import chtypes, enrich, export, pgmeta, swap
 from stir.sync.errors import SyncError, SyncRefused, SyncSkipped
 from stir.sync.names import TableNames, new_uniq, qi, qn
 from stir.sync.settings import SyncSettings
@@ -112,11 +113,22 @@ def check_live(cur, names: TableNames, req: LoadRequest, enrichment: enrich.Enri
     return live_oid
 
 
+def copy_source(path: str) -> str:
+    """What COPY reads: the file, or a compressed export through `gzip -dc` on the server."""
+    if export.is_compressed(path):
+        return "PROGRAM " + pg_literal("gzip -dc -- " + shlex.quote(path))
+    return pg_literal(path)
+
+
+def pg_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,
           enrichment: enrich.Enrichment | None) -> int:
     """COPY the file into the staging table (created in this transaction); returns rows inserted."""
     target = qn(names.schema, staging)
-    path = "'" + req.path.replace("'", "''") + "'"
+    path = copy_source(req.path)
     cols = ", ".join(qi(c) for c in req.columns)
     types = dict(pgmeta.columns(cur, live_oid))
     if req.fmt == "typed" and enrichment is None:

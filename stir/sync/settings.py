@@ -33,6 +33,7 @@ class SyncSettings:
     remote_python: str
     prune_after_s: int
     maintenance_work_mem: str
+    compression: str
 
 
 def current() -> SyncSettings:
@@ -54,4 +55,7 @@ def current() -> SyncSettings:
         prune_after_s=_int("STIR_SYNC_PRUNE_AFTER_S", 3600),
         # Index builds on the staging table; a session setting, not the server's.
         maintenance_work_mem=os.environ.get("STIR_SYNC_MAINTENANCE_WORK_MEM", "256MB"),
+        # gzip: S3 and the download carry a fifth to a tenth of the bytes; PostgreSQL reads the
+        # file through `gzip -dc` (COPY FROM PROGRAM: needs pg_execute_server_program).
+        compression=os.environ.get("STIR_SYNC_COMPRESSION", "none"),
     )

@@ -91,7 +91,8 @@ def export_task(*, mart: str, table: str, enrich_name: str | None, where: str | 
     fmt = export.resolve_format(load_path)
     slug = run_slug(context["run_id"])
     names = TableNames.parse(table)
-    key = f"{config.S3_PREFIX}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+    file_name = export.file_name(slug, fmt, settings.compression)
+    key = f"{config.S3_PREFIX}/{names.table}/{file_name}"
     target = s3_target(config.AWS_CONN_ID, key)
     ch = ClickHouseHook(clickhouse_conn_id=config.CLICKHOUSE_CONN_ID).get_client()
     pg = pg_connect()
@@ -104,7 +105,7 @@ def export_task(*, mart: str, table: str, enrich_name: str | None, where: str | 
         ch.close()
     info["mart"] = f"{config.DBT_SCHEMA}.{mart}"
     info["built_at"] = built_at.isoformat() if built_at else None
-    info["path"] = f"{settings.local_dir.rstrip('/')}/{names.table}/{slug}.{export.EXTENSIONS[fmt]}"
+    info["path"] = f"{settings.local_dir.rstrip('/')}/{names.table}/{file_name}"
     info["download_command"] = download_command(settings, info["bucket"], key, info["path"])
     log.info("exported %s rows of %s.%s to s3://%s/%s", info["rows"], config.DBT_SCHEMA, mart, target.bucket, key)
     return info

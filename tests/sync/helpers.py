@@ -75,16 +75,16 @@ def build_mart(ch, mart: str, columns: str, select_sql: str, order_by: str = "tu
     ch.command(f"INSERT INTO dbt.{mart} {select_sql}")
 
 
-def target(s3, table: str, fmt: str) -> export.S3Target:
-    key = f"test/{table}/{secrets.token_hex(4)}.{export.EXTENSIONS[fmt]}"
+def target(s3, table: str, fmt: str, compression: str = "none") -> export.S3Target:
+    key = f"test/{table}/{export.file_name(secrets.token_hex(4), fmt, compression)}"
     return export.S3Target(s3.bucket, key, S3_KEY, S3_SECRET, s3.endpoint, S3_REGION)
 
 
 def export_mart(ch, s3, pg, mart: str, table: str, fmt: str = "typed", enrichment: str | None = None,
-                where: str | None = None) -> dict:
+                where: str | None = None, compression: str = "none") -> dict:
     conn = pg.connect(autocommit=False)
     try:
-        return tasks.export_snapshot(ch, conn, target(s3, table, fmt), mart=mart, table=table, fmt=fmt,
+        return tasks.export_snapshot(ch, conn, target(s3, table, fmt, compression), mart=mart, table=table, fmt=fmt,
                                      enrichment=enrichment, where=where)
     finally:
         conn.close()

@@ -69,3 +69,16 @@ def test_index_definitions_are_recreated_and_matched_by_shape():
               pgmeta.Index("t_9_b0", "CREATE UNIQUE INDEX t_9_b0 ON public.t_old_bkp USING btree (k)", "t_9_b0",
                            "p", "PRIMARY KEY (k)")]
     assert sorted(rollback.index_renames(live, backup)) == [("t_9_b0", "t_pkey"), ("t_9_b1", "t_v_idx")]
+
+
+def test_compression_names_the_file_and_how_copy_reads_it():
+    from stir.sync import load
+
+    assert export.file_name("run1", "typed") == "run1.tsv"
+    assert export.file_name("run1", "json", "gzip") == "run1.json.gz"
+    with pytest.raises(ValueError, match="STIR_SYNC_COMPRESSION"):
+        export.file_name("run1", "typed", "zstd")
+    assert load.copy_source("/tmp/it's.tsv") == "'/tmp/it''s.tsv'"
+    # The path is quoted for the shell inside the SQL literal: no way out of either.
+    assert load.copy_source("/tmp/a b;rm -rf x'.tsv.gz") == \
+        "PROGRAM 'gzip -dc -- ''/tmp/a b;rm -rf x''\"''\"''.tsv.gz'''"

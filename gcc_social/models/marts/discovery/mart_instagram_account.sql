@@ -7,8 +7,9 @@
 ) }}
 {%- set metrics = discovery_instagram_metrics() %}
 
--- Sorting merge joins and early spills: at 1M creators its five 1M-row hash joins and the
--- growth aggregation together went over the 3 GB query cap.
+-- Sorting merge joins, early spills, and ranks computed over narrow rows (profile_keys):
+-- at 1M creators the hash joins and windows over the wide profile rows together went over
+-- the 3 GB query cap.
 -- The master Instagram profile behind discovery search and the profile page: latest
 -- profile per handle, post/reach/audience stats, growth windows, ranks and 19 peer grades.
 with
@@ -20,13 +21,23 @@ links as (
     where channel_id is not NULL
 ),
 
+ranks as (
+    select
+        profile_id,
+        rank() over (partition by country order by followers desc) as country_rank,
+        rank() over (partition by country, _category order by followers desc) as category_rank,
+        rank() over (order by followers desc) as followers_rank
+    from profile_keys
+),
+
 ranked as (
     select
         pm.*,
-        rank() over (partition by pm.country order by pm.followers desc) as country_rank,
-        rank() over (partition by pm.country, pm._category order by pm.followers desc) as category_rank,
-        rank() over (order by pm.followers desc) as followers_rank
+        rk.country_rank as country_rank,
+        rk.category_rank as category_rank,
+        rk.followers_rank as followers_rank
     from profile_metrics pm
+    inner join ranks rk on rk.profile_id = pm.profile_id
 ),
 
 final_without_group_metrics as (
