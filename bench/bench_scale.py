@@ -312,8 +312,8 @@ def report(console: Console, runs: list[dict]) -> None:
         if not run.get("syncs"):
             continue
         syncs = Table(title=f"syncs at {run['creators']:,} creators (seconds; PostgreSQL sizes in MB)")
-        for col in ("table", "rows", "export", "download", "load+swap", "vacuum", "total s", "table MB",
-                    "indexes MB", "total MB"):
+        for col in ("table", "rows", "export", "download", "load+swap", "vacuum", "total s", "export MB",
+                    "table MB", "indexes MB", "total MB"):
             syncs.add_column(col, justify="left" if col == "table" else "right")
         for name, r in run["syncs"].items():
             if "error" in r:
@@ -322,7 +322,8 @@ def report(console: Console, runs: list[dict]) -> None:
             st = r["steps"]
             syncs.add_row(name, f"{r['rows']:,}", *(str(st.get(k, "-")) for k in ("export", "download", "load+swap",
                                                                                    "vacuum analyze")),
-                          str(r["seconds"]), str(r["table_mb"]), str(r["indexes_mb"]), str(r["total_mb"]))
+                          str(r["seconds"]), str(r.get("export_mb", "-")), str(r["table_mb"]), str(r["indexes_mb"]),
+                          str(r["total_mb"]))
         console.print(syncs)
 
 

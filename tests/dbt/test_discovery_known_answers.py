@@ -174,3 +174,14 @@ def test_thin_category_falls_back_to_bucket_group(built):
                         "where category = 'Food' order by profile_id")
     assert rows == [{"profile_id": "G1", "group_key": "10k-50k|ALL"},
                     {"profile_id": "G2", "group_key": "5k-10k|ALL"}]
+
+
+def test_every_profile_counts_in_its_group_and_its_bucket_all_group(built):
+    groups = {r["group_key"]: r["profiles"] for r in _rows(built, "select group_key, profiles "
+                                                                   "from dbt.mart_primary_group_metrics")}
+    buckets = _rows(built, "select concat(follower_group, '|ALL') as g, count() as n "
+                           "from dbt.mart_instagram_account group by g")
+    own = _rows(built, "select group_key as g, count() as n from dbt.mart_instagram_account "
+                       "where group_key not like '%|ALL' group by g")
+    assert groups == {r["g"]: r["n"] for r in buckets + own}
+    assert groups["10k-50k|Fashion"] == 11 and groups["10k-50k|ALL"] > 11

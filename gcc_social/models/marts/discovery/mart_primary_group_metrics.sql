@@ -12,10 +12,17 @@ with
 {{ discovery_instagram_profile_ctes() }},
 
 membership as (
-    -- each profile counts in its own category group and in its bucket's ALL group
-    select *, group_key as member_of from profile_metrics where group_key not like '%|ALL'
-    union all
-    select *, concat(follower_group, '|ALL') as member_of from profile_metrics
+    -- each profile counts in its own category group and in its bucket's ALL group; one pass
+    -- over profile_metrics (a UNION ALL of two computed its joins twice, at once: at 1M
+    -- creators that went over the 3 GB query cap)
+    select
+        *,
+        arrayJoin(if(
+            group_key like '%|ALL',
+            [concat(follower_group, '|ALL')],
+            [group_key, concat(follower_group, '|ALL')]
+        )) as member_of
+    from profile_metrics
 ),
 
 aggregated as (
