@@ -249,7 +249,8 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
             if syncs and not out.get("syncs_complete"):
                 from bench.scale_syncs import run_syncs
 
-                for name, result in run_syncs(server, work, console):
+                done = frozenset(n for n, r in out.get("syncs", {}).items() if "error" not in r)
+                for name, result in run_syncs(server, work, console, done):
                     out.setdefault("syncs", {})[name] = result
                     progress.save()
                 out["syncs_complete"] = True

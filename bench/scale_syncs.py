@@ -68,7 +68,8 @@ def _export_mb(endpoint: str, table: str) -> int:
     return round(sum(o["Size"] for o in listing.get("Contents", [])) / 2**20)
 
 
-def run_syncs(server, work: Path, console) -> Iterator[tuple[str, dict]]:
+def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset()) -> Iterator[tuple[str, dict]]:
+    """Each sync of SYNCS in turn, except the tables in `done` (synced by a resumed run)."""
     files = work / "sync-files"
     files.mkdir(exist_ok=True)
     files.chmod(0o1777)  # PostgreSQL's server-side COPY reads the downloaded file
@@ -79,6 +80,8 @@ def run_syncs(server, work: Path, console) -> Iterator[tuple[str, dict]]:
         with running_moto() as endpoint:
             os.environ.update(STIR_S3_ENDPOINT=endpoint, STIR_SYNC_LOCAL_DIR=str(files), STIR_SYNC_COMPRESSION="gzip")
             for mart, table, enrich_name, where in SYNCS:
+                if table in done:
+                    continue
                 started = time.perf_counter()
                 try:
                     steps = sync_now(ch, dsn, mart=mart, table=table, enrich_name=enrich_name, where=where,

@@ -20,7 +20,12 @@
     fields, the 19 metrics, follower_group and group_key. Both mart_instagram_account and
     mart_primary_group_metrics start from here, so the percentiles a profile is graded
     against are computed over exactly the values the profile itself shows. -#}
-{% macro discovery_instagram_profile_ctes() -%}
+{#- batched=true (mart_instagram_account): the per-profile joins take one profile_id range
+    per batch (range slots, all planned from stg_beat_instagram_account so every source
+    gets the same cuts); profile_keys (group sizes, and the ranks built on it) always see
+    every profile. The group metrics aggregate across profiles and stay unbatched. -#}
+{% macro discovery_instagram_profile_ctes(batched=false) -%}
+{%- set slot = ('where ' ~ batch_slot('range', 'profile_id', ref('stg_beat_instagram_account'))) if batched else '' %}
 latest_profile_per_handle AS (
     -- a handle can move between profile ids (renames, re-registrations): the latest scrape owns it
     select handle, argMax(profile_id, (updated_at, profile_id)) AS profile_id
@@ -35,8 +40,14 @@ profiles AS (
     where (handle, profile_id) in (select handle, profile_id from latest_profile_per_handle)
 ),
 
+batch_profiles AS (
+    select * from profiles {{ slot }}
+),
+
 overtime_growth AS (
-    {{ discovery_weekly_growth(ref('mart_insta_account_weekly'), 'profile_id', 'followers', 'profile_id', 'followers') }}
+    select * from (
+        {{ discovery_weekly_growth(ref('mart_insta_account_weekly'), 'profile_id', 'followers', 'profile_id', 'followers') }}
+    ) {{ slot }}
 ),
 
 post_stats AS (
@@ -49,6 +60,7 @@ post_stats AS (
         toFloat64(engagement_rate) AS engagement_rate,
         toInt64(post_count) AS post_count
     from {{ ref('mart_instagram_account_summary') }}
+    {{ slot }}
 ),
 
 engagement_stats AS (
@@ -59,6 +71,7 @@ engagement_stats AS (
         toFloat64(likes_spread) AS likes_spread,
         toFloat64(avg_posts_per_week) AS avg_posts_per_week
     from {{ ref('mart_instagram_engagement_stats') }}
+    {{ slot }}
 ),
 
 reach_stats AS (
@@ -70,12 +83,15 @@ reach_stats AS (
         toFloat64(reels_impressions) AS reels_impressions,
         toFloat64(image_impressions) AS image_impressions
     from {{ ref('mart_instagram_reach_stats') }}
+    {{ slot }}
 ),
 
 audience AS (
-    select platform_id, audience_reachability, audience_authencity, top_audience_gender,
-           top_audience_age, top_audience_country, audience_female_share
-    from {{ ref('mart_audience_info') }}
+    select * from (
+        select platform_id AS profile_id, audience_reachability, audience_authencity, top_audience_gender,
+               top_audience_age, top_audience_country, audience_female_share
+        from {{ ref('mart_audience_info') }}
+    ) {{ slot }}
 ),
 
 metrics_by_profile AS (
@@ -129,12 +145,12 @@ metrics_by_profile AS (
         au.top_audience_age AS top_audience_age,
         au.top_audience_country AS top_audience_country,
         au.audience_female_share AS audience_female_share
-    from profiles p
+    from batch_profiles p
     left join post_stats ps on ps.profile_id = p.profile_id
     left join engagement_stats es on es.profile_id = p.profile_id
     left join reach_stats rs on rs.profile_id = p.profile_id
     left join overtime_growth og on og.profile_id = p.profile_id
-    left join audience au on au.platform_id = p.profile_id
+    left join audience au on au.profile_id = p.profile_id
 ),
 
 profile_keys AS (

@@ -30,12 +30,12 @@ BATCHED = ("stg_beat_instagram_post", "stg_beat_youtube_video", "mart_instagram_
            "mart_time_series", "mart_insta_account_weekly", "mart_instagram_post_ranking",
            "mart_youtube_video_ranking", "mart_instagram_leaderboard", "mart_youtube_leaderboard",
            "mart_instagram_recent_post_stats", "mart_instagram_account_summary", "mart_cross_platform_leaderboard",
-           "mart_leaderboard_history")
+           "mart_leaderboard_history", "mart_instagram_account")
 SELECT = "+" + " +".join(BATCHED)
 SMALL_BATCHES = json.dumps({"stir_batch_rows": 4000})
 UNBATCHED = json.dumps({"stir_batched_builds": False})
-# ~60 channels x 18 months: split only with batches this small (the rest would make hundreds)
-TINY_BATCHES, TINY_MODELS = json.dumps({"stir_batch_rows": 300}), ("mart_youtube_leaderboard",)
+# ~60 channels x 18 months, 600 profiles: split only with batches this small (the rest would make hundreds)
+TINY_BATCHES, TINY_MODELS = json.dumps({"stir_batch_rows": 300}), ("mart_youtube_leaderboard", "mart_instagram_account")
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,20 @@
     materialized='table',
     tags=['hourly'],
     order_by='profile_id',
+    meta={'batch_rows': 200000},
     query_settings={'join_use_nulls': 1, 'join_algorithm': 'full_sorting_merge', 'max_block_size': 8192,
                     'max_bytes_before_external_group_by': 300000000, 'max_bytes_before_external_sort': 300000000},
 ) }}
 {%- set metrics = discovery_instagram_metrics() %}
 
--- Sorting merge joins, early spills, and ranks computed over narrow rows (profile_keys):
--- at 1M creators the hash joins and windows over the wide profile rows together went over
--- the 3 GB query cap.
+-- Built in profile_id ranges of 200k profiles (batched profile CTEs), sorting merge joins,
+-- early spills, and ranks computed over narrow rows of every profile (profile_keys): at 1M
+-- creators the joins and windows over the wide profile rows in one query went over the
+-- 3 GB query cap.
 -- The master Instagram profile behind discovery search and the profile page: latest
 -- profile per handle, post/reach/audience stats, growth windows, ranks and 19 peer grades.
 with
-{{ discovery_instagram_profile_ctes() }},
+{{ discovery_instagram_profile_ctes(batched=true) }},
 
 links as (
     select handle, channel_id, yt_subscribers
