@@ -37,37 +37,37 @@ neighbourhoods as (
     from candidates
 ),
 
-pairs as (
+nearest as (
+    -- each profile's 10 nearest neighbours sorted inside its own row: no second window
+    -- over the ~20 candidate pairs per profile (at 1M creators, sorting those 20M pairs
+    -- by profile went over the 3 GB query cap)
     select
         profile_id,
         category,
         language,
-        n.1 as similar_profile_id,
-        n.2 as similar_handle,
-        n.3 as similar_followers,
-        -- one order of magnitude of followers weighs as much as 5 points of ER
-        abs(log_followers - n.4) + abs(er - n.5) / 5 as distance
+        arraySlice(
+            arraySort(
+                p -> (p.4, p.1),
+                arrayMap(
+                    -- one order of magnitude of followers weighs as much as 5 points of ER
+                    n -> (n.1, n.2, n.3, abs(log_followers - n.4) + abs(er - n.5) / 5),
+                    arrayFilter(n -> n.1 != profile_id, neighbours)
+                )
+            ),
+            1, 10
+        ) as top
     from neighbourhoods
-    array join neighbours as n
-    where n.1 != profile_id
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (partition by profile_id order by distance, similar_profile_id) as similarity_rank
-    from pairs
 )
 
 select
     profile_id,
-    similar_profile_id,
-    similar_handle,
-    toInt64(similar_followers) as similar_followers,
+    p.1 as similar_profile_id,
+    p.2 as similar_handle,
+    toInt64(p.3) as similar_followers,
     category,
     language,
-    round(distance, 6) as distance,
-    round(1 / (1 + distance), 6) as similarity_score,
+    round(p.4, 6) as distance,
+    round(1 / (1 + distance), 6) as similarity_score,  -- of the rounded distance, as served before
     toUInt64(similarity_rank) as similarity_rank
-from ranked
-where similarity_rank <= 10
+from nearest
+array join top as p, arrayEnumerate(top) as similarity_rank
