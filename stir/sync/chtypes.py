@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stir.sync.names import ql
+
 _INTS = {"Int8": "smallint", "Int16": "smallint", "Int32": "integer", "Int64": "bigint",
          "UInt8": "smallint", "UInt16": "integer", "UInt32": "bigint", "UInt64": "numeric(20,0)",
          "Int128": "numeric(39,0)", "UInt128": "numeric(39,0)", "Int256": "numeric(77,0)",
@@ -175,7 +177,7 @@ def typed_expression(column_sql: str, ch_type_text: str, pg_type: str) -> str:
 
 def json_cast(key: str, pg_type: str) -> str:
     """PostgreSQL expression reading one key of a JSONEachRow line (jsonb column `data`)."""
-    lit = "'" + key.replace("'", "''") + "'"
+    lit = ql(key)
     pg = pg_type.lower()
     if pg in ("jsonb", "json"):
         return f"NULLIF(data->{lit}, 'null'::jsonb)::{pg}"

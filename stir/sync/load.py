@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from stir.sync import chtypes, enrich, export, pgmeta, swap
 from stir.sync.errors import SyncError, SyncRefused, SyncSkipped
-from stir.sync.names import TableNames, new_uniq, qi, qn
+from stir.sync.names import TableNames, new_uniq, qi, ql, qn
 from stir.sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)
@@ -116,12 +116,8 @@ def check_live(cur, names: TableNames, req: LoadRequest, enrichment: enrich.Enri
 def copy_source(path: str) -> str:
     """What COPY reads: the file, or a compressed export through `gzip -dc` on the server."""
     if export.is_compressed(path):
-        return "PROGRAM " + pg_literal("gzip -dc -- " + shlex.quote(path))
-    return pg_literal(path)
-
-
-def pg_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+        return "PROGRAM " + ql("gzip -dc -- " + shlex.quote(path))
+    return ql(path)
 
 
 def fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,

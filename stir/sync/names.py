@@ -77,6 +77,11 @@ def qn(schema: str, name: str) -> str:
     return f"{qi(schema)}.{qi(name)}"
 
 
+def ql(value: str) -> str:
+    """A PostgreSQL string literal (standard_conforming_strings: only ' is doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 # Reserved words that could plausibly be column names; quoting more than needed is harmless.
 _RESERVED = frozenset("""
 all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create

@@ -164,7 +164,8 @@ def export_partial_task(*, mart: str, table: str, key: str, **context) -> dict:
     settings = current()
     slug = run_slug(context["run_id"])
     names = TableNames.parse(table)
-    key_name = f"{config.S3_PREFIX}/{names.table}{upsert.PARTIAL_SUFFIX}/{slug}.{export.EXTENSIONS['typed']}"
+    file_name = export.file_name(slug, "typed")
+    key_name = f"{config.S3_PREFIX}/{names.table}{upsert.PARTIAL_SUFFIX}/{file_name}"
     target = s3_target(config.AWS_CONN_ID, key_name)
     ch = ClickHouseHook(clickhouse_conn_id=config.CLICKHOUSE_CONN_ID).get_client()
     pg = pg_connect()
@@ -182,7 +183,7 @@ def export_partial_task(*, mart: str, table: str, key: str, **context) -> dict:
         pg.close()
         ch.close()
     info.update(mart=f"{config.DBT_SCHEMA}.{mart}", built_at=built_at.isoformat() if built_at else None,
-                path=f"{settings.local_dir.rstrip('/')}/{names.table}{upsert.PARTIAL_SUFFIX}/{slug}.tsv")
+                path=f"{settings.local_dir.rstrip('/')}/{names.table}{upsert.PARTIAL_SUFFIX}/{file_name}")
     info["download_command"] = download_command(settings, info["bucket"], key_name, info["path"])
     log.info("exported %s rows of %s.%s ranked after %s", info["rows"], config.DBT_SCHEMA, mart, full_built)
     return info
