@@ -50,6 +50,7 @@ def runs(ch, dbt):
         scrape("P1", T0 - timedelta(hours=1), 40, reach=500),  # late, inside the window, the only reach
         scrape("P3", T0 - timedelta(hours=20), 11),            # late, outside the window
         scrape("P4", T0 + timedelta(minutes=10), 7),           # a new post
+        {**scrape("P1", T0, 50), "id": 1},                     # (P1, T0) delivered again, higher id
     ])
     dbt("run", *SELECT)
     staged = ch.query("select count() from dbt.stg_beat_instagram_post where shortcode = 'P1'").result_rows[0][0]
@@ -73,7 +74,7 @@ def test_post_in_the_window_is_recomputed_from_all_its_scrapes(runs):
 
 
 def test_scrape_count_ignores_staging_copies_not_yet_merged(runs):
-    # staging re-read (P1, T0) inside its own window: 4 rows until the engine merges them
+    # staging holds the re-delivered (P1, T0) beside the first copy until the engine merges them
     assert runs["staged_p1"] == 4
     assert runs["second"]["P1"]["scrape_count"] == 3
 

@@ -35,7 +35,8 @@ def keys(ch, final=False):
 def increments(ch, dbt):
     """First build, then late arrivals and one incremental run: the states in between."""
     apply_sources(ch)
-    insert_rows(ch, "beat.instagram_post", [scrape("P1", T0 - timedelta(hours=10), 5), scrape("P1", T0, 50)])
+    insert_rows(ch, "beat.instagram_post", [scrape("P1", T0 - timedelta(hours=10), 5), scrape("P1", T0, 50),
+                                            scrape("P1", T0 - timedelta(hours=2), 20)])
     insert_rows(ch, "beat.scrape_request_log", [
         {"id": 1, "flow": "refresh_post_by_shortcode", "platform": "INSTAGRAM", "params": '{"shortcode": "P1"}',
          "status": "PENDING", "created_at": T0, "updated_at": T0}])
@@ -47,6 +48,7 @@ def increments(ch, dbt):
     insert_rows(ch, "beat.instagram_post", [
         scrape("P1", T0 - timedelta(hours=1), 40),   # written late, inside the 4 h window
         scrape("P2", T0 - timedelta(hours=6), 7),    # written late, outside the window
+        {**scrape("P1", T0 - timedelta(hours=2), 21), "id": 1},  # a re-delivery with a higher id
     ])
     insert_rows(ch, "beat.scrape_request_log", [
         {"id": 1, "flow": "refresh_post_by_shortcode", "platform": "INSTAGRAM", "params": '{"shortcode": "P1"}',
@@ -58,7 +60,8 @@ def increments(ch, dbt):
 
 
 def test_first_build_holds_every_scrape_once(increments):
-    assert increments["first"] == [("P1", T0 - timedelta(hours=10), 5), ("P1", T0, 50)]
+    assert increments["first"] == [("P1", T0 - timedelta(hours=10), 5), ("P1", T0 - timedelta(hours=2), 20),
+                                   ("P1", T0, 50)]
 
 
 def test_lookback_picks_up_a_late_row_but_not_one_older_than_four_hours(increments):
@@ -67,11 +70,14 @@ def test_lookback_picks_up_a_late_row_but_not_one_older_than_four_hours(incremen
     assert not any(k[0] == "P2" for k in final)
 
 
-def test_rows_in_the_window_are_reread_and_folded_by_final(increments):
-    # (P1, T0) was inside the window again, so it was appended a second time ...
-    assert increments["raw"].count(("P1", T0, 50)) == 2
-    # ... but FINAL (like argMax) sees exactly one row per key
-    assert increments["final"] == [("P1", T0 - timedelta(hours=10), 5), ("P1", T0 - timedelta(hours=1), 40), ("P1", T0, 50)]
+def test_a_scrape_already_staged_is_not_appended_again(increments):
+    # (P1, T0) was inside the window again, but staging already held it (same id) ...
+    assert increments["raw"].count(("P1", T0, 50)) == 1
+    # ... while a re-delivery of (P1, T0 - 2 h) with a higher id is the new winner: appended,
+    # and FINAL (like argMax) sees exactly one row per key, the re-delivered one
+    assert increments["raw"].count(("P1", T0 - timedelta(hours=2), 20)) == 1
+    assert increments["final"] == [("P1", T0 - timedelta(hours=10), 5), ("P1", T0 - timedelta(hours=2), 21),
+                                   ("P1", T0 - timedelta(hours=1), 40), ("P1", T0, 50)]
 
 
 def test_uniqueness_tests_pass_before_any_merge(increments, dbt):
@@ -92,4 +98,4 @@ def test_status_change_and_late_snapshot_arrive_incrementally(increments, ch):
 def test_full_refresh_recovers_rows_older_than_the_window(increments, ch, dbt):
     dbt("run", "--select", "stg_beat_instagram_post", "--full-refresh")
     assert ("P2", T0 - timedelta(hours=6), 7) in keys(ch)
-    assert len(keys(ch)) == len(set(keys(ch))) == 4
+    assert len(keys(ch)) == len(set(keys(ch))) == 5

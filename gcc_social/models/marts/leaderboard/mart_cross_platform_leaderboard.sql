@@ -1,5 +1,5 @@
 {{ config(materialized='table', tags=['daily'], order_by='(month, handle)', partition_by='toYYYYMM(month)',
-          meta={'batch_rows': 1000000},
+          meta={'batch_rows': 300000},
           query_settings={'max_block_size': 8192, 'join_algorithm': 'full_sorting_merge'}) }}
 
 {#- Creators with a linked Instagram account and YouTube channel, ranked on their combined
