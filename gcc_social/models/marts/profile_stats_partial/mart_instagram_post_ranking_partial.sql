@@ -4,7 +4,7 @@
     order_by='(profile_id, post_class, metric, rank)',
     incremental_strategy='append',
     tags=['post_ranker_partial'],
-    meta={'batch_rows': 5000000},
+    meta={'batch_rows': 5000000, 'batch_incremental': true},
     query_settings={'max_block_size': 8192},
 ) }}
 
