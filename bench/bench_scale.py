@@ -143,13 +143,23 @@ class Progress:
             self.path.write_text(json.dumps(self.data, indent=2))
 
 
-def _dbt_build(dbt, state: Path, first: dict) -> None:
-    """`dbt build` (models and their tests); after a failed attempt only what failed or was
-    skipped runs again (dbt's result: selector against the last attempt's run_results)."""
+def _dbt_build(dbt, state: Path, first: dict, select: str = "") -> None:
+    """`dbt build` (models and their tests, or only `select` and its tests); after a failed
+    attempt only what failed or was skipped runs again (dbt's result: selector against the
+    last attempt's run_results)."""
     args = ["build"]
+    if select:
+        first["select"] = select
+    retry = ["result:error+", "result:fail+", "result:skipped+", "state:new"]
     if (state / "run_results.json").exists():
-        # plus nodes added since (a test split in two while fixing what failed)
-        args += ["--select", "result:error+", "result:fail+", "result:skipped+", "state:new", "--state", str(state)]
+        # plus nodes added since (a test split in two while fixing what failed); within `select`
+        chosen = [f"{r},{s}" for r in retry for s in select.split()] if select else retry
+        args += ["--select", *chosen, "--state", str(state)]
+    elif select:
+        args += ["--select", *select.split()]
+    if select:
+        # a test of a selected model that also reads an unselected one (relationships) stays out
+        args += ["--indirect-selection", "cautious"]
     proc = dbt(*args, check=False, timeout=BUILD_TIMEOUT)
     results = json.loads((dbt.workdir / "target" / "run_results.json").read_text())["results"]
     state.mkdir(exist_ok=True)
@@ -169,10 +179,65 @@ def _dbt_build(dbt, state: Path, first: dict) -> None:
     first["failed"] = {k: v for k, v in first.get("failed", {}).items() if k in names}
     first["attempts"] = first.get("attempts", 0) + 1
     first["complete"] = proc.returncode == 0
+    if first["complete"]:  # every earlier failure was re-run and passed, or lies outside `select`
+        first["failed"] = {}
+
+
+def _extend_build(console, creators: int, dbt, rss, first: dict, select: str, progress: Progress) -> None:
+    """A size first built for one selection, measured later for another: build what the new
+    selection adds (the first one excluded), recorded under first_build.extensions."""
+    ext = first.setdefault("extensions", {}).setdefault(select, {})
+    if ext.get("complete"):
+        return
+    args = ["build", "--select", *select.split(), "--exclude", *first["select"].split(),
+            "--indirect-selection", "cautious"]
+    with rss.phase(ext):
+        proc = dbt(*args, check=False, timeout=BUILD_TIMEOUT)
+    results = json.loads((dbt.workdir / "target" / "run_results.json").read_text())["results"]
+    ext["models"] = {r["unique_id"].split(".")[2]: round(r["execution_time"], 2) for r in results
+                     if r["unique_id"].startswith("model.") and r["status"] == "success"}
+    ext["failed"] = {r["unique_id"].split(".")[2]: (r.get("message") or "")[:300] for r in results
+                     if r["status"] in ("error", "fail")}
+    ext["complete"] = proc.returncode == 0
+    first.setdefault("models", {}).update(ext["models"])
+    progress.save()
+    if not ext["complete"]:
+        raise SystemExit(f"{creators:,}: dbt build of {select} failed: {json.dumps(ext['failed'], indent=1)}")
+    console.print(f"{creators:,}: built what {select} adds in {ext['seconds']} s, peak RSS {ext['peak_rss_mb']} MB")
+
+
+def _nth(records: list[dict], i: int) -> dict:
+    while len(records) <= i:
+        records.append({})
+    return records[i]
+
+
+def _steady_cycle(console, creators: int, cycle: int, client, dbt, rss, record: dict, tiers: tuple[str, ...],
+                  progress: Progress) -> None:
+    """A 15-minute delta, then one run of every tier (or of `tiers`) as its DAG selects it."""
+    if not record.get("delta", {}).get("complete"):
+        with rss.phase(record.setdefault("delta", {})) as delta:
+            delta["rows"] = {r.table: r.rows for r in write_delta(client, 15)}
+        delta["complete"] = True
+        progress.save()
+    steady_all = record.setdefault("steady", {})
+    for tier in TIERS:
+        if steady_all.get(tier.tag, {}).get("complete") or (tiers and tier.tag not in tiers):
+            continue
+        args = ["run", "--select", f"tag:{tier.tag}"] + [a for ex in tier.exclude for a in ("--exclude", ex)]
+        with rss.phase(steady_all.setdefault(tier.tag, {})) as steady:
+            dbt(*args, timeout=BUILD_TIMEOUT)
+            steady["models"] = model_results(dbt)
+            steady["sql_seconds"] = round(sum(steady["models"].values()), 2)
+        steady["complete"] = True
+        progress.save()
+        console.print(f"{creators:,}: steady-state {tier.tag} (cycle {cycle}) in {steady['seconds']} s wall, "
+                      f"{steady['sql_seconds']} s of SQL")
 
 
 def run_size(console: Console, creators: int, seed: int, data_root: Path | None, work_root: Path | None = None,
-             syncs: bool = False, tiers: tuple[str, ...] = (), keep_going: bool = False) -> dict:
+             syncs: bool = False, tiers: tuple[str, ...] = (), keep_going: bool = False, select: str = "",
+             sync_tables: tuple[str, ...] = (), cycles: int = 1) -> dict:
     if work_root:
         work = work_root / str(creators)
         work.mkdir(parents=True, exist_ok=True)
@@ -203,7 +268,7 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
             while not first.get("complete"):
                 attempt = {}
                 with rss.phase(attempt):
-                    _dbt_build(dbt, work / "state", first)
+                    _dbt_build(dbt, work / "state", first, select)
                 for key in ("seconds", "server_cpu_s"):
                     first[key] = round(first.get(key, 0) + attempt[key], 2)
                 first["peak_rss_mb"] = max(first.get("peak_rss_mb", 0), attempt["peak_rss_mb"])
@@ -215,7 +280,9 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
                 if not first["complete"]:
                     raise SystemExit(f"{creators:,}: dbt build failed: {json.dumps(first['failed'], indent=1)}\n"
                                      f"fix it and run again with the same --work-dir: only what failed re-runs")
-            console.print(f"{creators:,}: first dbt build in {first['seconds']} s "
+            if first.get("complete") and select and first.get("select") and select != first["select"]:
+                _extend_build(console, creators, dbt, rss, first, select, progress)
+            console.print(f"{creators:,}: first dbt build{' of ' + select if select else ''} in {first['seconds']} s "
                           f"{'(complete)' if first['complete'] else '(INCOMPLETE)'} "
                           f"({first['attempts']} attempt(s)), peak RSS {first['peak_rss_mb']} MB")
             if "heavy" not in out:
@@ -229,31 +296,20 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
                 out["disk_built_mb"] = round(du_bytes(data_dir) / 2**20)
                 progress.save()
 
-            if not progress.done("delta"):
-                with rss.phase(out.setdefault("delta", {})) as delta:
-                    delta["rows"] = {r.table: r.rows for r in write_delta(client, 15)}
-                delta["complete"] = True
-                progress.save()
-            steady_all = out.setdefault("steady", {})
-            for tier in TIERS:
-                if progress.data["steady"].get(tier.tag, {}).get("complete") or (tiers and tier.tag not in tiers):
-                    continue
-                args = ["run", "--select", f"tag:{tier.tag}"] + [a for ex in tier.exclude for a in ("--exclude", ex)]
-                with rss.phase(steady_all.setdefault(tier.tag, {})) as steady:
-                    dbt(*args, timeout=BUILD_TIMEOUT)
-                    steady["models"] = model_results(dbt)
-                    steady["sql_seconds"] = round(sum(steady["models"].values()), 2)
-                steady["complete"] = True
-                progress.save()
-                console.print(f"{creators:,}: steady-state {tier.tag} in {steady['seconds']} s")
+            # cycle 1 records into `out` itself, later cycles into out["cycles"]: each is a fresh
+            # 15-minute delta and one run of every tier, so a steady run that grows with the
+            # history (parts piling up, a lookback that drifts) shows across the cycles
+            for cycle in range(1, cycles + 1):
+                record = out if cycle == 1 else _nth(out.setdefault("cycles", []), cycle - 2)
+                _steady_cycle(console, creators, cycle, client, dbt, rss, record, tiers, progress)
             if syncs and not out.get("syncs_complete"):
                 from bench.scale_syncs import run_syncs
 
                 done = frozenset(n for n, r in out.get("syncs", {}).items() if "error" not in r)
-                for name, result in run_syncs(server, work, console, done):
+                for name, result in run_syncs(server, work, console, done, sync_tables):
                     out.setdefault("syncs", {})[name] = result
                     progress.save()
-                out["syncs_complete"] = True
+                out["syncs_complete"] = not sync_tables
             out["server_peak_rss_mb"] = max(out.get("server_peak_rss_mb", 0), round(rss.peak / 2**20))
             progress.save()
             rss.stop()
@@ -303,6 +359,10 @@ def report(console: Console, runs: list[dict]) -> None:
         table.add_row(*row_for(f"  steady {tier.tag} wall s", lambda r, t=tier.tag: r["steady"].get(t, {}).get("seconds")))
         table.add_row(*row_for("    SQL s", lambda r, t=tier.tag: r["steady"].get(t, {}).get("sql_seconds")))
         table.add_row(*row_for("    server CPU s", lambda r, t=tier.tag: r["steady"].get(t, {}).get("server_cpu_s")))
+        for k in range(max(len(r.get("cycles", [])) for r in runs)):
+            table.add_row(*row_for(f"    cycle {k + 2} SQL s", lambda r, t=tier.tag, k=k: (
+                r.get("cycles", [])[k].get("steady", {}).get(t, {}).get("sql_seconds")
+                if k < len(r.get("cycles", [])) else None)))
     table.add_row(*row_for("peak RSS generate MB", lambda r: r["generate"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS first build MB", lambda r: r["first_build"]["peak_rss_mb"]))
     table.add_row(*row_for("peak RSS overall MB", lambda r: r["server_peak_rss_mb"]))
@@ -342,6 +402,14 @@ def main(argv: list[str] | None = None) -> int:
                              "with what was built (the failures are recorded)")
     parser.add_argument("--tiers", default="", help="comma-separated tier tags for the steady-state runs "
                         "(default: every tier)")
+    parser.add_argument("--select", default="",
+                        help="dbt selection for the first build (e.g. '+tag:core'): measure one tier's lineage at "
+                             "a size whose whole build does not fit the time at hand; steady runs need --tiers to match")
+    parser.add_argument("--cycles", type=int, default=1,
+                        help="delta + steady-state runs of every tier, repeated (default 1): a steady run must "
+                             "not grow from one cycle to the next")
+    parser.add_argument("--sync-tables", default="",
+                        help="with --syncs, only these served tables (comma-separated, e.g. instagram_post)")
     parser.add_argument("--syncs", action="store_true",
                         help="for the largest size also sync leaderboard, instagram_account and instagram_post "
                              "to PostgreSQL (moto S3, the local PostgreSQL): rows, step times, table/index sizes")
@@ -352,8 +420,16 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(tiers) - {t.tag for t in TIERS}
     if unknown:
         parser.error(f"--tiers: unknown tier(s) {', '.join(sorted(unknown))}")
+    if args.cycles < 1:
+        parser.error(f"--cycles must be at least 1; got {args.cycles}")
+    sync_tables = tuple(t for t in args.sync_tables.split(",") if t)
+    from bench.scale_syncs import SYNCS
+
+    unknown = set(sync_tables) - {table for _, table, _, _ in SYNCS}
+    if unknown:
+        parser.error(f"--sync-tables: unknown table(s) {', '.join(sorted(unknown))}")
     runs = [run_size(console, n, args.seed, args.data_root, args.work_dir, args.syncs and n == max(sizes), tiers,
-                     args.keep_going)
+                     args.keep_going, args.select, sync_tables, args.cycles)
             for n in sizes]
     report(console, runs)
     out_dir = REPO / "bench" / "results"

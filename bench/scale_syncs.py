@@ -68,8 +68,10 @@ def _export_mb(endpoint: str, table: str) -> int:
     return round(sum(o["Size"] for o in listing.get("Contents", [])) / 2**20)
 
 
-def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset()) -> Iterator[tuple[str, dict]]:
-    """Each sync of SYNCS in turn, except the tables in `done` (synced by a resumed run)."""
+def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset(),
+              only: tuple[str, ...] = ()) -> Iterator[tuple[str, dict]]:
+    """Each sync of SYNCS in turn (or only the tables in `only`), except the tables in `done`
+    (synced by a resumed run)."""
     files = work / "sync-files"
     files.mkdir(exist_ok=True)
     files.chmod(0o1777)  # PostgreSQL's server-side COPY reads the downloaded file
@@ -80,7 +82,7 @@ def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset()) -
         with running_moto() as endpoint:
             os.environ.update(STIR_S3_ENDPOINT=endpoint, STIR_SYNC_LOCAL_DIR=str(files), STIR_SYNC_COMPRESSION="gzip")
             for mart, table, enrich_name, where in SYNCS:
-                if table in done:
+                if table in done or (only and table not in only):
                     continue
                 started = time.perf_counter()
                 try:

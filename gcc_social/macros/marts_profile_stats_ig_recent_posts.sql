@@ -6,7 +6,7 @@
 {%- set conditions = ['profile_id in (' ~ profiles ~ ')'] if profiles else [] %}
 {#- a first build goes a range of profiles at a time (at 1M creators the windows over
     every post went over the 3 GB query cap); each profile's posts are whole in a batch -#}
-{%- do conditions.append(batch_slot('range', 'profile_id', ref('mart_instagram_post'))) %}
+{%- do conditions.append(batch_slot('range', 'profile_id', ref('mart_instagram_post'), keys=profiles)) %}
 with latest_posts as (
     {{ marts_profile_stats_ig_latest_posts(where=conditions | join(' and ')) }}
 ),

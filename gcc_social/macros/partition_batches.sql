@@ -33,7 +33,18 @@
     when set smaller, as the tests do). var('stir_batched_builds',
     true) = false turns batching off. -#}
 
-{% macro batch_slot(kind, column, relation) -%}
+{#- `keys`: a subquery of the keys this model actually reads (a partial run's hot
+    profiles): range batches are then planned, counted and cut, over those keys' rows of
+    `relation` only, so a run touching 20 % of the profiles makes a fifth of the batches
+    (each batch re-reads `relation`). Comments are dropped: the slot lives in one. -#}
+{% macro batch_slot(kind, column, relation, keys=none) -%}
+{%- if keys -%}
+    {%- set keys = modules.re.sub('\\s+', ' ', modules.re.sub('/\\*.*?\\*/', '', keys, flags=modules.re.S)) | trim -%}
+    {%- if '*' in keys -%}
+        {{ exceptions.raise_compiler_error("batch_slot keys must not contain '*': " ~ keys) }}
+    {%- endif -%}
+    {%- set relation = '(select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ column ~ ' in (' ~ keys ~ '))' -%}
+{%- endif -%}
 1 = 1 /* stir_batch:{{ kind }}:{{ column }}:{{ relation }} */
 {%- endmacro %}
 
