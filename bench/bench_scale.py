@@ -282,7 +282,7 @@ def run_size(console: Console, creators: int, seed: int, data_root: Path | None,
                                      f"fix it and run again with the same --work-dir: only what failed re-runs")
             if first.get("complete") and select and first.get("select") and select != first["select"]:
                 _extend_build(console, creators, dbt, rss, first, select, progress)
-            console.print(f"{creators:,}: first dbt build{' of ' + select if select else ''} in {first['seconds']} s "
+            console.print(f"{creators:,}: first dbt build{' of ' + first['select'] if first.get('select') else ''} in {first['seconds']} s "
                           f"{'(complete)' if first['complete'] else '(INCOMPLETE)'} "
                           f"({first['attempts']} attempt(s)), peak RSS {first['peak_rss_mb']} MB")
             if "heavy" not in out:

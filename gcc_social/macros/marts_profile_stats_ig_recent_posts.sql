@@ -8,7 +8,7 @@
     every post went over the 3 GB query cap); each profile's posts are whole in a batch -#}
 {%- do conditions.append(batch_slot('range', 'profile_id', ref('mart_instagram_post'), keys=profiles)) %}
 with latest_posts as (
-    {{ marts_profile_stats_ig_latest_posts(where=conditions | join(' and ')) }}
+    {{ marts_profile_stats_ig_latest_posts(owner_where=conditions | join(' and ')) }}
 ),
 
 accounts as (

@@ -215,3 +215,19 @@ def test_partial_rerun_keeps_one_row_per_key(built, dbt):
     (top,) = query(built, "select top_reel_by_likes from dbt.mart_instagram_account_summary_partial final "
                           "where profile_id = 'r1'")
     assert top == {"top_reel_by_likes": "R01"}
+
+
+def test_recent_posts_see_a_posts_newest_version_before_any_merge(built, dbt):
+    # the profile filter is applied before FINAL (PREWHERE): it must still pick the newest
+    # of a post's unmerged versions, whenever ClickHouse gets round to merging them
+    built.command("SYSTEM STOP MERGES dbt.mart_instagram_post")
+    try:
+        built.command("INSERT INTO dbt.mart_instagram_post SELECT * REPLACE (toInt64(777) AS likes, "
+                      "last_scraped_at + 60 AS last_scraped_at) FROM dbt.mart_instagram_post FINAL "
+                      "WHERE shortcode = 'P1'")
+        assert query(built, "select count() as n from dbt.mart_instagram_post where shortcode = 'P1'") == [{"n": 2}]
+        dbt("run", "--select", "mart_instagram_recent_post_stats")
+        (row,) = query(built, "select likes from dbt.mart_instagram_recent_post_stats where shortcode = 'P1'")
+        assert row == {"likes": 777}
+    finally:
+        built.command("SYSTEM START MERGES dbt.mart_instagram_post")
