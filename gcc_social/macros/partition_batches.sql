@@ -39,7 +39,14 @@
     (each batch re-reads `relation`). Comments are dropped: the slot lives in one. -#}
 {% macro batch_slot(kind, column, relation, keys=none) -%}
 {%- if keys -%}
-    {%- set keys = modules.re.sub('\\s+', ' ', modules.re.sub('/\\*.*?\\*/', '', keys, flags=modules.re.S)) | trim -%}
+    {#- drop /* ... */ comments and collapse whitespace (plain string methods: sqlfluff's
+        templater has no `modules`) -#}
+    {%- set parts = keys.split('/*') -%}
+    {%- set bare = namespace(sql=parts[0]) -%}
+    {%- for part in parts[1:] -%}
+        {%- set bare.sql = bare.sql ~ ' ' ~ part.split('*/', 1)[-1] -%}
+    {%- endfor -%}
+    {%- set keys = bare.sql.split() | join(' ') -%}
     {%- if '*' in keys -%}
         {{ exceptions.raise_compiler_error("batch_slot keys must not contain '*': " ~ keys) }}
     {%- endif -%}
