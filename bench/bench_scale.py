@@ -194,8 +194,7 @@ def _extend_build(console, creators: int, dbt, rss, first: dict, select: str, pr
     with rss.phase(ext):
         proc = dbt(*args, check=False, timeout=BUILD_TIMEOUT)
     results = json.loads((dbt.workdir / "target" / "run_results.json").read_text())["results"]
-    ext["models"] = {r["unique_id"].split(".")[2]: round(r["execution_time"], 2) for r in results
-                     if r["unique_id"].startswith("model.") and r["status"] == "success"}
+    ext["models"] = model_results(dbt)
     ext["failed"] = {r["unique_id"].split(".")[2]: (r.get("message") or "")[:300] for r in results
                      if r["status"] in ("error", "fail")}
     ext["complete"] = proc.returncode == 0
