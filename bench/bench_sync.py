@@ -110,11 +110,14 @@ def reset_db(rows: int) -> None:
     conn.close()
 
 
-def download(s3, info: dict, files: Path) -> str:
-    path = files / Path(info["key"]).name
-    s3.download_file(BUCKET, info["key"], str(path))
-    path.chmod(0o644)
-    return str(path)
+def download(s3, info: dict, files: Path) -> tuple[str, ...]:
+    paths = []
+    for key in info["keys"]:
+        path = files / Path(key).name
+        s3.download_file(BUCKET, key, str(path))
+        path.chmod(0o644)
+        paths.append(str(path))
+    return tuple(paths)
 
 
 def original_path(ch, s3, files: Path, endpoint: str) -> Timer:

@@ -7,7 +7,8 @@ S3 and a fresh database on the local PostgreSQL, and reports rows, seconds per s
 PostgreSQL's table and index sizes. instagram_account goes first: leaderboard is
 enriched from it, as in production. Exports are gzip (STIR_SYNC_COMPRESSION): moto joins a
 multipart upload's parts in memory, and the plain 1M leaderboard export (39.6 GB of TSV)
-took it past the machine's 24 GB. The leaderboard goes to leaderboard_staging with that
+took it past the machine's 24 GB; a mart over STIR_SYNC_ROWS_PER_FILE rows is exported as
+several objects (the 50M-row instagram_post). The leaderboard goes to leaderboard_staging with that
 DAG's 3-month window (sync_leaderboard_staging): all 18 months of a 1M-creator leaderboard
 (20M rows, ~1.7 kB each in PostgreSQL) do not fit this machine's disk beside the build.
 """
@@ -63,9 +64,11 @@ def _sizes(dsn: str, table: str) -> dict:
             "total_mb": round(total_b / 2**20), "indexes": indexes}
 
 
-def _export_mb(endpoint: str, table: str) -> int:
+def _export_objects(endpoint: str, table: str) -> tuple[int, int]:
+    """(objects, MB) the table's export left in S3 (a mart over STIR_SYNC_ROWS_PER_FILE rows is split)."""
     listing = s3client.client(endpoint).list_objects_v2(Bucket=config.S3_BUCKET, Prefix=f"{config.S3_PREFIX}/{table}/")
-    return round(sum(o["Size"] for o in listing.get("Contents", [])) / 2**20)
+    contents = listing.get("Contents", [])
+    return len(contents), round(sum(o["Size"] for o in contents) / 2**20)
 
 
 def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset(),
@@ -92,12 +95,14 @@ def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset(),
                     console.print(f"sync {mart} -> {table} failed: {exc}")
                     yield table, {"mart": mart, "error": str(exc)[:300]}
                     continue
+                objects, export_mb = _export_objects(endpoint, table)
                 result = {"mart": mart, "enrich": enrich_name, "where": where,
                           "seconds": round(time.perf_counter() - started, 1),
                           "steps": {name: round(sec, 1) for name, _, sec in steps}, "rows": steps[-1][1],
-                          "export_mb": _export_mb(endpoint, table), **_sizes(dsn, table)}
+                          "export_objects": objects, "export_mb": export_mb, **_sizes(dsn, table)}
                 console.print(f"sync {mart} -> {table}: {result['rows']:,} rows in {result['seconds']} s "
-                              f"{result['steps']}, export {result['export_mb']} MB gzip, PostgreSQL {result['total_mb']} MB "
+                              f"{result['steps']}, export {objects} object(s) {export_mb} MB gzip, "
+                              f"PostgreSQL {result['total_mb']} MB "
                               f"({result['indexes_mb']} MB in {result['indexes']} indexes)")
                 yield table, result
     finally:

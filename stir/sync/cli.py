@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from stir import config
 
@@ -65,7 +66,7 @@ def sync_now(ch, dsn: str, *, mart: str, table: str, enrich_name: str | None = N
     download, guarded load and swap, vacuum); returns (step, rows, seconds) per step."""
     import psycopg2
 
-    from stir.sync import export, freshness, load, s3client, settings, tasks
+    from stir.sync import export, fetch, freshness, load, s3client, settings, tasks
     from stir.sync.names import TableNames
 
     s = settings.current()
@@ -83,16 +84,16 @@ def sync_now(ch, dsn: str, *, mart: str, table: str, enrich_name: str | None = N
     try:
         built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, mart)
         info = tasks.export_snapshot(ch, pg, target, mart=mart, table=table, fmt=fmt, enrichment=enrich_name,
-                                     where=where)
+                                     where=where, rows_per_file=s.rows_per_file)
         steps.append(("export", info["rows"], time.perf_counter() - started))
         mark = time.perf_counter()
-        path = f"{s.local_dir.rstrip('/')}/{names.table}/{file_name}"
-        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-        s3client.client(endpoint).download_file(config.S3_BUCKET, key, path)
-        os.chmod(path, 0o644)
+        paths = tasks.local_paths(s, names.table, info["keys"])
+        s3 = s3client.client(endpoint)
+        for part_key, path in zip(info["keys"], paths, strict=True):
+            fetch.download(config.S3_BUCKET, part_key, Path(path), s3)
         steps.append(("download", info["rows"], time.perf_counter() - mark))
         mark = time.perf_counter()
-        req = load.LoadRequest(names, path, fmt, info["columns"], info["rows"], enrich_name, min_ratio,
+        req = load.LoadRequest(names, tuple(paths), fmt, info["columns"], info["rows"], enrich_name, min_ratio,
                                allow_shrink, freshness={"mart": f"{config.DBT_SCHEMA}.{mart}",
                                                         "built_at": built_at, "run_id": slug})
         result = load.sync_table(pg, req, s, progress)

@@ -1,15 +1,23 @@
-"""ClickHouse side of a sync: INSERT INTO FUNCTION s3(...) from the mart, then count the object.
+"""ClickHouse side of a sync: INSERT INTO FUNCTION s3(...) from the mart, then count the objects.
 
-The count is read back from the exported object itself, so it describes exactly the
-snapshot the file holds even if the mart is rebuilt a moment later; the load refuses to
+The count is read back from the exported objects themselves, so it describes exactly the
+snapshot the files hold even if the mart is rebuilt a moment later; the load refuses to
 publish unless PostgreSQL ends up with that many rows. A ReplacingMergeTree mart is read
 with FINAL (stir/dedup_rule.py): the export is one row per key whether or not ClickHouse
 has merged its parts yet.
+
+A mart with more rows than STIR_SYNC_ROWS_PER_FILE is written as several objects
+(`<slug>.<attempt>-<N>.tsv`, one INSERT ... PARTITION BY): at 1M creators the post table is
+50M rows / 15 GB, and no object, download or COPY then has to carry all of it at once
+(the embedded S3 joins a multipart upload's parts in memory and was killed doing so).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import posixpath
 import re
+import secrets
 from dataclasses import dataclass
 
 from stir import dedup_rule
@@ -20,6 +28,9 @@ EXTENSIONS = {"typed": "tsv", "json": "json"}
 # ClickHouse picks the s3() codec from the key's extension, on write and on the count's read.
 COMPRESSIONS = {"none": "", "gzip": ".gz"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PART = "{_partition_id}"
+# Every part is an open S3 upload while the INSERT runs; ClickHouse's own default cap.
+MAX_FILES = 100
 
 
 def resolve_format(load_path: str) -> str:
@@ -42,6 +53,21 @@ def is_compressed(path: str) -> bool:
     return path.endswith(COMPRESSIONS["gzip"])
 
 
+def file_count(total_rows: int | None, rows_per_file: int) -> int:
+    """How many objects an export of about `total_rows` rows is split into (0 = never split)."""
+    if not total_rows or rows_per_file <= 0:
+        return 1
+    return min(MAX_FILES, max(1, -(-total_rows // rows_per_file)))
+
+
+def part_key(key: str, fmt: str, part: str) -> str:
+    """`dir/slug.tsv` -> `dir/slug.<part>.tsv` (before the format's extension, so the codec stays)."""
+    suffix = f".{EXTENSIONS[fmt]}" + (COMPRESSIONS["gzip"] if is_compressed(key) else "")
+    if not key.endswith(suffix):
+        raise ValueError(f"{key!r} does not end with {suffix!r}")
+    return f"{key[:-len(suffix)]}.{part}{suffix}"
+
+
 @dataclass(frozen=True)
 class S3Target:
     bucket: str
@@ -56,6 +82,9 @@ class S3Target:
         if self.endpoint:
             return f"{self.endpoint.rstrip('/')}/{self.bucket}/{self.key}"
         return f"https://{self.bucket}.s3.{self.region}.amazonaws.com/{self.key}"
+
+    def with_key(self, key: str) -> S3Target:
+        return dataclasses.replace(self, key=key)
 
     def function(self, fmt: str, structure: str | None = None) -> str:
         args = [ch_literal(self.url), ch_literal(self.access_key), ch_literal(self.secret_key), ch_literal(fmt)]
@@ -129,15 +158,20 @@ def select_sql(mart: str, columns: list[Column], fmt: str, where: str | None, da
 
 
 def export_sql(target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
-               database: str = "dbt", engine: str | None = None) -> str:
-    return (f"INSERT INTO FUNCTION {target.function(FORMATS[fmt])} "
+               database: str = "dbt", engine: str | None = None, files: int = 1) -> str:
+    """One INSERT; with files > 1 the target's key holds PART and rows are dealt round-robin."""
+    split = f"PARTITION BY rowNumberInAllBlocks() % {files} " if files > 1 else ""
+    return (f"INSERT INTO FUNCTION {target.function(FORMATS[fmt])} {split}"
             f"{select_sql(mart, columns, fmt, where, database, engine)} "
-            "SETTINGS s3_truncate_on_insert=1, output_format_json_quote_64bit_integers=0")
+            "SETTINGS s3_truncate_on_insert=1, output_format_json_quote_64bit_integers=0"
+            + (f", max_partitions_per_insert_block={files}" if files > 1 else ""))
 
 
 def count_sql(target: S3Target) -> str:
     # Both formats hold exactly one row per line (TSV escapes newlines, JSON lines are compact).
-    return f"SELECT count() FROM {target.function('LineAsString')}"
+    # Counted per object (`_file`): a split export's parts are downloaded and checked one by one.
+    return (f"SELECT _file, count() FROM {target.function('LineAsString')} GROUP BY _file ORDER BY _file "
+            "SETTINGS s3_throw_on_zero_files_match=0")
 
 
 def describe(client, mart: str, database: str = "dbt") -> dict[str, str]:
@@ -145,8 +179,32 @@ def describe(client, mart: str, database: str = "dbt") -> dict[str, str]:
     return {row[0]: row[1] for row in rows}
 
 
+def total_rows(client, mart: str, database: str = "dbt") -> int | None:
+    """The mart's stored rows before FINAL (an upper bound of what it exports): sizes the split."""
+    rows = client.query("SELECT total_rows FROM system.tables WHERE database = {db:String} AND name = {t:String}",
+                        parameters={"db": database, "t": mart}).result_rows
+    return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
 def run(client, target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
-        database: str = "dbt") -> int:
-    """Export and return the exported object's row count. SQL carrying credentials is never logged."""
-    client.command(export_sql(target, mart, columns, fmt, where, database, table_engine(client, mart, database)))
-    return int(client.query(count_sql(target)).result_rows[0][0])
+        database: str = "dbt", rows_per_file: int = 0) -> list[tuple[str, int]]:
+    """Export and return (key, rows) per object written, in part order. SQL carrying
+    credentials is never logged."""
+    files = file_count(total_rows(client, mart, database), rows_per_file)
+    engine = table_engine(client, mart, database)
+    if files == 1:
+        client.command(export_sql(target, mart, columns, fmt, where, database, engine))
+        counted = client.query(count_sql(target)).result_rows
+        return [(target.key, int(counted[0][1]) if counted else 0)]
+    # A fresh token per attempt: parts a retried or re-split attempt left behind never match.
+    attempt = secrets.token_hex(4)
+    client.command(export_sql(target.with_key(part_key(target.key, fmt, f"{attempt}-{PART}")), mart, columns,
+                              fmt, where, database, engine, files))
+    glob = target.with_key(part_key(target.key, fmt, f"{attempt}-{{0..{files - 1}}}"))
+    folder = posixpath.dirname(target.key)
+    parts = {posixpath.join(folder, name): int(n) for name, n in client.query(count_sql(glob)).result_rows}
+    return sorted(parts.items(), key=lambda kv: _part_number(kv[0]))
+
+
+def _part_number(key: str) -> int:
+    return int(re.search(r"-(\d+)\.[a-z]+(\.gz)?$", key).group(1))

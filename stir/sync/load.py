@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class LoadRequest:
     names: TableNames
-    path: str                       # the export on the PostgreSQL server's filesystem
+    paths: tuple[str, ...]          # the export's files on the PostgreSQL server's filesystem (one str: one file)
     fmt: str                        # "typed" (TabSeparated) or "json" (JSONEachRow)
     columns: list[str]              # the file's columns, in order
     expected_rows: int
@@ -38,6 +38,12 @@ class LoadRequest:
     min_ratio: float = 0.5
     allow_shrink: bool = False
     freshness: dict | None = None   # mart, built_at, dag_id, run_id: recorded in the swap (stir.sync.freshness)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.paths, str):
+            object.__setattr__(self, "paths", (self.paths,))
+        if not self.paths:
+            raise ValueError(f"{self.names.qualified}: no file to load")
 
 
 @dataclass
@@ -121,24 +127,21 @@ def copy_source(path: str) -> str:
 
 
 def fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,
-          enrichment: enrich.Enrichment | None) -> int:
-    """COPY the file into the staging table (created in this transaction); returns rows inserted."""
+          enrichment: enrich.Enrichment | None, progress: Callable[[str], None] | None = None) -> int:
+    """COPY the files into the staging table (created in this transaction); returns rows inserted."""
     target = qn(names.schema, staging)
-    path = copy_source(req.path)
     cols = ", ".join(qi(c) for c in req.columns)
     types = dict(pgmeta.columns(cur, live_oid))
     if req.fmt == "typed" and enrichment is None:
-        cur.execute(f"COPY {target} ({cols}) FROM {path} WITH (FORMAT text, FREEZE)")
-        return cur.rowcount
+        return _copy_all(cur, req, progress, f"COPY {target} ({cols})", "WITH (FORMAT text, FREEZE)")
     if req.fmt == "typed":
         cur.execute(f"CREATE TEMP TABLE _stir_in ON COMMIT DROP AS SELECT {cols} FROM {target} WITH NO DATA")
-        cur.execute(f"COPY _stir_in ({cols}) FROM {path} WITH (FORMAT text, FREEZE)")
+        _copy_all(cur, req, progress, f"COPY _stir_in ({cols})", "WITH (FORMAT text, FREEZE)")
         source = "_stir_in s"
     elif req.fmt == "json":
         cur.execute("CREATE TEMP TABLE _stir_json (data jsonb) ON COMMIT DROP")
         # CSV with quote/delimiter bytes JSON never contains raw: each line arrives intact.
-        cur.execute(f"COPY _stir_json (data) FROM {path} "
-                    "WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02', FREEZE)")
+        _copy_all(cur, req, progress, "COPY _stir_json (data)", "WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02', FREEZE)")
         casts = ", ".join(f"{chtypes.json_cast(c, types[c])} AS {qi(c)}" for c in req.columns)
         source = f"(SELECT {casts} FROM _stir_json) s"
     else:
@@ -153,6 +156,17 @@ def fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,
     cur.execute(f"INSERT INTO {target} ({', '.join(qi(c) for c in insert_cols)}) "
                 f"SELECT {', '.join(select)} FROM {source}{join}")
     return cur.rowcount
+
+
+def _copy_all(cur, req: LoadRequest, progress: Callable[[str], None] | None, copy_into: str, options: str) -> int:
+    """One COPY per file of the export, all in the caller's transaction."""
+    copied = 0
+    for n, path in enumerate(req.paths, 1):
+        cur.execute(f"{copy_into} FROM {copy_source(path)} {options}")
+        copied += cur.rowcount
+        if progress and len(req.paths) > 1:
+            progress(f"copied file {n}/{len(req.paths)} ({cur.rowcount} rows, {copied} so far)")
+    return copied
 
 
 def _build_indexes(cur, names: TableNames, staging: str, uniq: str, live_oid: int) -> list[tuple[str, str]]:
@@ -185,7 +199,7 @@ def sync_table(conn, req: LoadRequest, settings: SyncSettings,
             cur.execute(f"CREATE TABLE {qn(names.schema, staging)} (LIKE {qn(names.schema, names.table)} "
                         "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE "
                         "INCLUDING COMPRESSION INCLUDING COMMENTS INCLUDING STATISTICS)")
-            loaded = fill(cur, names, staging, req, live_oid, enrichment)
+            loaded = fill(cur, names, staging, req, live_oid, enrichment, progress)
             steps["copy"] = time.perf_counter() - started
             progress(f"loaded {loaded} rows into {names.schema}.{staging} in {steps['copy']:.1f}s")
             swap.check_guards(names, swap.Guards(req.expected_rows, req.min_ratio, allow_shrink=True),

@@ -34,6 +34,7 @@ class SyncSettings:
     prune_after_s: int
     maintenance_work_mem: str
     compression: str
+    rows_per_file: int
 
 
 def current() -> SyncSettings:
@@ -58,4 +59,7 @@ def current() -> SyncSettings:
         # gzip: S3 and the download carry a fifth to a tenth of the bytes; PostgreSQL reads the
         # file through `gzip -dc` (COPY FROM PROGRAM: needs pg_execute_server_program).
         compression=os.environ.get("STIR_SYNC_COMPRESSION", "none"),
+        # Bigger marts are exported as several objects (stir.sync.export); 0 = always one.
+        # ~4M served rows is ~1.2 GB of TSV: what the embedded S3 completes in memory comfortably.
+        rows_per_file=_int("STIR_SYNC_ROWS_PER_FILE", 4_000_000),
     )

@@ -48,21 +48,33 @@ def pg_connect(conn_id: str = config.POSTGRES_CONN_ID):
                             password=conn.password or None, dbname=conn.schema or config.PG_DATABASE, **extra)
 
 
-def download_command(settings: SyncSettings, bucket: str, key: str, path: str) -> str:
+def download_command(settings: SyncSettings, bucket: str, keys: list[str], paths: list[str]) -> str:
+    """The shell command the PostgreSQL host runs: every object of one export to its file."""
+    if len(keys) != len(paths) or not keys:
+        raise ValueError(f"{len(keys)} objects for {len(paths)} files")
     if settings.downloader == "aws":
-        part = path + ".part"
-        return (f"mkdir -p {shlex.quote(path.rsplit('/', 1)[0])} && "
-                f"aws s3 cp {shlex.quote(f's3://{bucket}/{key}')} {shlex.quote(part)} --only-show-errors && "
-                f"chmod 644 {shlex.quote(part)} && mv {shlex.quote(part)} {shlex.quote(path)}")
+        steps = [f"mkdir -p {shlex.quote(paths[0].rsplit('/', 1)[0])}"]
+        for key, path in zip(keys, paths, strict=True):
+            part = path + ".part"
+            steps.append(f"aws s3 cp {shlex.quote(f's3://{bucket}/{key}')} {shlex.quote(part)} --only-show-errors "
+                         f"&& chmod 644 {shlex.quote(part)} && mv {shlex.quote(part)} {shlex.quote(path)}")
+        return " && ".join(steps)
     if settings.downloader != "stir":
         raise ValueError(f"STIR_SYNC_DOWNLOADER must be 'stir' or 'aws', not {settings.downloader!r}")
-    return (f"{settings.remote_python} -m stir.sync.fetch --bucket {shlex.quote(bucket)} --key {shlex.quote(key)} "
-            f"--dest {shlex.quote(path)} --prune-after {settings.prune_after_s}")
+    pairs = " ".join(f"--key {shlex.quote(k)} --dest {shlex.quote(p)}" for k, p in zip(keys, paths, strict=True))
+    return (f"{settings.remote_python} -m stir.sync.fetch --bucket {shlex.quote(bucket)} {pairs} "
+            f"--prune-after {settings.prune_after_s}")
+
+
+def local_paths(settings: SyncSettings, folder: str, keys: list[str]) -> list[str]:
+    """Where the PostgreSQL host keeps each object: <STIR_SYNC_LOCAL_DIR>/<folder>/<object name>."""
+    return [f"{settings.local_dir.rstrip('/')}/{folder}/{key.rsplit('/', 1)[-1]}" for key in keys]
 
 
 def export_snapshot(ch_client, pg_conn, target: export.S3Target, *, mart: str, table: str, fmt: str,
-                    enrichment: str | None = None, where: str | None = None) -> dict:
-    """Plan columns from the live PostgreSQL table, export the mart to S3 and count the object."""
+                    enrichment: str | None = None, where: str | None = None, rows_per_file: int = 0) -> dict:
+    """Plan columns from the live PostgreSQL table, export the mart to S3 (split into objects of
+    about `rows_per_file` rows; 0 = one object) and count the objects."""
     names = TableNames.parse(table)
     filled = enrich.get(enrichment).filled if enrichment else frozenset()
     cur = pg_conn.cursor()
@@ -73,14 +85,15 @@ def export_snapshot(ch_client, pg_conn, target: export.S3Target, *, mart: str, t
     pg_conn.rollback()
     columns = export.plan_columns(pg_columns, export.describe(ch_client, mart, config.DBT_SCHEMA), filled)
     try:
-        rows = export.run(ch_client, target, mart, columns, fmt, where, config.DBT_SCHEMA)
+        parts = export.run(ch_client, target, mart, columns, fmt, where, config.DBT_SCHEMA, rows_per_file)
     except Exception as exc:
         raise SyncError(f"export of {config.DBT_SCHEMA}.{mart} failed: {target.redact(str(exc))}") from None
+    rows = sum(n for _, n in parts)
     if rows == 0:
         raise SyncRefused(f"{config.DBT_SCHEMA}.{mart} exported 0 rows; refusing to publish an empty "
                           f"{names.qualified}. Live table unchanged.")
-    return {"rows": rows, "columns": [c.name for c in columns], "format": fmt,
-            "bucket": target.bucket, "key": target.key}
+    return {"rows": rows, "columns": [c.name for c in columns], "format": fmt, "bucket": target.bucket,
+            "keys": [key for key, _ in parts], "file_rows": [n for _, n in parts]}
 
 
 def export_task(*, mart: str, table: str, enrich_name: str | None, where: str | None, load_path: str,
@@ -99,15 +112,17 @@ def export_task(*, mart: str, table: str, enrich_name: str | None, where: str | 
     try:
         # Read before the export: if dbt rebuilds the mart meanwhile, the recorded age errs old, never young.
         built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, mart)
-        info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt=fmt, enrichment=enrich_name, where=where)
+        info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt=fmt, enrichment=enrich_name, where=where,
+                               rows_per_file=settings.rows_per_file)
     finally:
         pg.close()
         ch.close()
     info["mart"] = f"{config.DBT_SCHEMA}.{mart}"
     info["built_at"] = built_at.isoformat() if built_at else None
-    info["path"] = f"{settings.local_dir.rstrip('/')}/{names.table}/{file_name}"
-    info["download_command"] = download_command(settings, info["bucket"], key, info["path"])
-    log.info("exported %s rows of %s.%s to s3://%s/%s", info["rows"], config.DBT_SCHEMA, mart, target.bucket, key)
+    info["paths"] = local_paths(settings, names.table, info["keys"])
+    info["download_command"] = download_command(settings, info["bucket"], info["keys"], info["paths"])
+    log.info("exported %s rows of %s.%s to %d object(s) s3://%s/%s", info["rows"], config.DBT_SCHEMA, mart,
+             len(info["keys"]), target.bucket, key)
     return info
 
 
@@ -117,7 +132,7 @@ def load_task(*, table: str, enrich_name: str | None, min_ratio: float, export_t
     info = context["ti"].xcom_pull(task_ids=export_task_id)
     conf = (context.get("dag_run").conf if context.get("dag_run") else None) or {}
     allow_shrink = bool(conf.get("allow_shrink", False))
-    request = load.LoadRequest(names=TableNames.parse(table), path=info["path"], fmt=info["format"],
+    request = load.LoadRequest(names=TableNames.parse(table), paths=tuple(info["paths"]), fmt=info["format"],
                                columns=list(info["columns"]), expected_rows=int(info["rows"]),
                                enrichment=enrich_name, min_ratio=min_ratio, allow_shrink=allow_shrink,
                                freshness=_freshness(info, context))
@@ -178,13 +193,14 @@ def export_partial_task(*, mart: str, table: str, key: str, **context) -> dict:
             raise AirflowSkipException(f"no {key} of {config.DBT_SCHEMA}.{mart} was ranked after the full mart's "
                                        f"build ({full_built}); {names.qualified} already serves the newest rows")
         built_at = freshness.snapshot_built_at(ch, config.DBT_SCHEMA, mart)
-        info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt="typed", where=where)
+        info = export_snapshot(ch, pg, target, mart=mart, table=table, fmt="typed", where=where,
+                               rows_per_file=settings.rows_per_file)
     finally:
         pg.close()
         ch.close()
     info.update(mart=f"{config.DBT_SCHEMA}.{mart}", built_at=built_at.isoformat() if built_at else None,
-                path=f"{settings.local_dir.rstrip('/')}/{names.table}{upsert.PARTIAL_SUFFIX}/{file_name}")
-    info["download_command"] = download_command(settings, info["bucket"], key_name, info["path"])
+                paths=local_paths(settings, names.table + upsert.PARTIAL_SUFFIX, info["keys"]))
+    info["download_command"] = download_command(settings, info["bucket"], info["keys"], info["paths"])
     log.info("exported %s rows of %s.%s ranked after %s", info["rows"], config.DBT_SCHEMA, mart, full_built)
     return info
 
@@ -195,7 +211,7 @@ def upsert_task(*, table: str, key: str, export_task_id: str, **context) -> dict
     from stir.sync import upsert
 
     info = context["ti"].xcom_pull(task_ids=export_task_id)
-    request = load.LoadRequest(names=TableNames.parse(table), path=info["path"], fmt=info["format"],
+    request = load.LoadRequest(names=TableNames.parse(table), paths=tuple(info["paths"]), fmt=info["format"],
                                columns=list(info["columns"]), expected_rows=int(info["rows"]),
                                freshness=_freshness(info, context))
     conn = pg_connect()

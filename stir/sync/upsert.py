@@ -79,7 +79,7 @@ def upsert_rows(conn, req: load.LoadRequest, key: str, settings: SyncSettings,
         try:
             live_oid = load.check_live(cur, names, req, None)
             cur.execute(f"CREATE TABLE {staged} (LIKE {live} INCLUDING DEFAULTS)")
-            loaded = load.fill(cur, names, staging, req, live_oid, None)
+            loaded = load.fill(cur, names, staging, req, live_oid, None, progress)
             swap.check_guards(names, swap.Guards(req.expected_rows, allow_shrink=True), loaded, 0)
             cur.execute(f"SELECT count(DISTINCT {qi(key)}) FROM {staged}")
             keys = cur.fetchone()[0]

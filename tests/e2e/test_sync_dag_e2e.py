@@ -6,6 +6,7 @@ moto S3, the asyncssh PostgreSQL host and PostgreSQL -> the serving table equals
 
 from __future__ import annotations
 
+import json
 import os
 
 import clickhouse_connect
@@ -60,6 +61,18 @@ def _dag_test(env, dag_id: str) -> None:
     finally:
         meta.close()
     assert runs and runs[0][0] == "success" and not failed, f"{dag_id}: {runs} {failed}\n{log}"
+
+
+def _export_xcom(env, dag_id: str, task_id: str) -> dict:
+    """What the latest run's export task returned, from Airflow's metadata database."""
+    meta = _pg(env, env["STIR_AIRFLOW_DB"])
+    try:
+        value = _rows(meta, "SELECT x.value FROM xcom x JOIN dag_run r ON r.id = x.dag_run_id "
+                            "WHERE x.dag_id = %s AND x.task_id = %s AND x.key = 'return_value' "
+                            "ORDER BY r.id DESC LIMIT 1", (dag_id, task_id))[0][0]
+    finally:
+        meta.close()
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _mart_columns(ch) -> list[str]:
@@ -134,7 +147,10 @@ def test_sync_leaderboard_prod_end_to_end(built, reader_role):
     assert enriched == accounts > 0
     first_oid = _scalar(pg, "SELECT 'leaderboard'::regclass::oid")
 
-    _dag_test(env, "sync_leaderboard_prod")
+    # Again with the export split into objects (STIR_SYNC_ROWS_PER_FILE): the XCom names each part,
+    # the SSH step fetches them all, the load COPYs them in one transaction: the same table.
+    _dag_test({**env, "STIR_SYNC_ROWS_PER_FILE": str(mart[0] // 3)}, "sync_leaderboard_prod")
+    assert len(_export_xcom(env, "sync_leaderboard_prod", "leaderboard.export")["keys"]) >= 3
     assert digest(_rows(pg, f"SELECT {select} FROM leaderboard")) == mart
     assert _scalar(pg, "SELECT 'leaderboard_old_bkp'::regclass::oid") == first_oid
     assert _scalar(pg, "SELECT count(*) FROM leaderboard_old_bkp") == mart[0]

@@ -81,21 +81,25 @@ def target(s3, table: str, fmt: str, compression: str = "none") -> export.S3Targ
 
 
 def export_mart(ch, s3, pg, mart: str, table: str, fmt: str = "typed", enrichment: str | None = None,
-                where: str | None = None, compression: str = "none") -> dict:
+                where: str | None = None, compression: str = "none", rows_per_file: int = 0) -> dict:
     conn = pg.connect(autocommit=False)
     try:
         return tasks.export_snapshot(ch, conn, target(s3, table, fmt, compression), mart=mart, table=table, fmt=fmt,
-                                     enrichment=enrichment, where=where)
+                                     enrichment=enrichment, where=where, rows_per_file=rows_per_file)
     finally:
         conn.close()
 
 
-def download_via_ssh(sshd, info: dict, local_dir: Path) -> str:
-    """The PostgreSQL host downloads the object: the real fetch command over real SSH."""
+def local_files(info: dict, local_dir: Path) -> tuple[str, ...]:
+    return tuple(str(local_dir / key.replace("/", "_")) for key in info["keys"])
+
+
+def download_via_ssh(sshd, info: dict, local_dir: Path) -> tuple[str, ...]:
+    """The PostgreSQL host downloads the objects: the real fetch command over real SSH."""
     import paramiko
 
-    path = str(local_dir / f"{info['key'].replace('/', '_')}")
-    cmd = tasks.download_command(settings.current(), info["bucket"], info["key"], path)
+    paths = local_files(info, local_dir)
+    cmd = tasks.download_command(settings.current(), info["bucket"], info["keys"], list(paths))
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     client.connect("127.0.0.1", port=sshd.port, username=sshd.user, key_filename=str(sshd.client_key),
@@ -107,17 +111,18 @@ def download_via_ssh(sshd, info: dict, local_dir: Path) -> str:
             raise RuntimeError(f"download failed ({status}): {stderr.read().decode()[-2000:]}")
     finally:
         client.close()
-    return path
+    return paths
 
 
-def download_direct(s3, info: dict, local_dir: Path) -> str:
-    path = local_dir / f"{info['key'].replace('/', '_')}"
-    s3.client.download_file(info["bucket"], info["key"], str(path))
-    path.chmod(0o644)
-    return str(path)
+def download_direct(s3, info: dict, local_dir: Path) -> tuple[str, ...]:
+    paths = local_files(info, local_dir)
+    for key, path in zip(info["keys"], paths, strict=True):
+        s3.client.download_file(info["bucket"], key, path)
+        Path(path).chmod(0o644)
+    return paths
 
 
-def load_file(pg, info: dict, path: str, table: str, enrichment: str | None = None, allow_shrink=False,
+def load_file(pg, info: dict, path: str | tuple[str, ...], table: str, enrichment: str | None = None, allow_shrink=False,
               min_ratio: float = 0.5, expected_rows: int | None = None, progress=lambda _: None):
     request = load.LoadRequest(TableNames.parse(table), path, info["format"], list(info["columns"]),
                                info["rows"] if expected_rows is None else expected_rows, enrichment,

@@ -155,7 +155,7 @@ def test_a_failed_upsert_leaves_the_live_table_as_it_was(published, s3, pg, stac
     ch, table = published["ch"], "instagram_recent_post_stats"
     where = upsert.latest_rows_where("mart_instagram_recent_post_stats_partial", "profile_id", None)
     info = h.export_mart(ch, s3, pg, "mart_instagram_recent_post_stats_partial", table, where=where)
-    path = h.download_direct(s3, info, Path(stack_env["STIR_SYNC_LOCAL_DIR"]))
+    (path,) = h.download_direct(s3, info, Path(stack_env["STIR_SYNC_LOCAL_DIR"]))
     text = Path(path).read_text(encoding="utf-8")
     Path(path).write_text(text + text, encoding="utf-8")
     live = pg.rows(f"SELECT * FROM {table} ORDER BY shortcode")

@@ -57,16 +57,88 @@ def test_gzip_export_syncs_the_same_rows(ch, s3, sshd, pg, files, seeded, fmt):
     plain = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", fmt, "instagram_account")
     info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", fmt, "instagram_account",
                          compression="gzip")
-    assert info["key"].endswith(".gz") and info["rows"] == plain["rows"] == 3000
-    head = s3.client.get_object(Bucket=info["bucket"], Key=info["key"], Range="bytes=0-1")["Body"].read()
+    (key,), (plain_key,) = info["keys"], plain["keys"]
+    assert key.endswith(".gz") and info["rows"] == plain["rows"] == 3000
+    head = s3.client.get_object(Bucket=info["bucket"], Key=key, Range="bytes=0-1")["Body"].read()
     assert head == b"\x1f\x8b"
-    size = s3.client.head_object(Bucket=info["bucket"], Key=info["key"])["ContentLength"]
-    assert size * 3 < s3.client.head_object(Bucket=plain["bucket"], Key=plain["key"])["ContentLength"]
-    path = h.download_via_ssh(sshd, info, files)
+    size = s3.client.head_object(Bucket=info["bucket"], Key=key)["ContentLength"]
+    assert size * 3 < s3.client.head_object(Bucket=plain["bucket"], Key=plain_key)["ContentLength"]
+    (path,) = h.download_via_ssh(sshd, info, files)
     assert path.endswith(".gz") and open(path, "rb").read(2) == b"\x1f\x8b"
     result = h.load_file(pg, info, path, "leaderboard", "instagram_account")
     assert result.rows == 3000
     assert h.pg_digest(pg, "leaderboard", MART_COLUMNS) == h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS)
+
+
+@pytest.mark.parametrize(("fmt", "compression"), [("typed", "none"), ("json", "gzip")])
+def test_split_export_syncs_the_same_rows(ch, s3, sshd, pg, files, seeded, fmt, compression):
+    """STIR_SYNC_ROWS_PER_FILE: a mart bigger than it is exported as several objects, each fetched
+    by the one download command and COPYed in the load's one transaction: same rows as the mart."""
+    info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", fmt, "instagram_account",
+                         compression=compression, rows_per_file=700)
+    assert len(info["keys"]) == 5 == len(set(info["keys"])) and sum(info["file_rows"]) == info["rows"] == 3000
+    assert max(info["file_rows"]) <= 700
+    for key, rows in zip(info["keys"], info["file_rows"], strict=True):
+        assert key.endswith(".tsv" if fmt == "typed" else ".json.gz")
+        body = s3.client.get_object(Bucket=info["bucket"], Key=key)["Body"].read()
+        if compression == "gzip":
+            import gzip
+
+            body = gzip.decompress(body)
+        assert body.count(b"\n") == rows
+    paths = h.download_via_ssh(sshd, info, files)
+    assert len(paths) == 5 and all(open(p, "rb").read(1) for p in paths)
+    result = h.load_file(pg, info, paths, "leaderboard", "instagram_account")
+    assert result.rows == 3000
+    assert h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS) == h.pg_digest(pg, "leaderboard", MART_COLUMNS)
+
+
+def test_split_export_of_a_retried_run_counts_only_its_own_parts(ch, s3, sshd, pg, files, seeded):
+    """A retry writes the same run's key again, split differently: the earlier attempt's parts stay
+    in S3 but are neither counted nor fetched, so nothing is loaded twice."""
+    from stir.sync import tasks
+
+    target = h.target(s3, "leaderboard", "typed")
+    conn = pg.connect(autocommit=False)
+    try:
+        first, again = (tasks.export_snapshot(ch, conn, target, mart="mart_leaderboard", table="leaderboard",
+                                              fmt="typed", enrichment="instagram_account", rows_per_file=n)
+                        for n in (700, 1000))
+    finally:
+        conn.close()
+    assert (len(first["keys"]), len(again["keys"])) == (5, 3) and not set(first["keys"]) & set(again["keys"])
+    assert first["rows"] == again["rows"] == 3000
+    result = h.load_file(pg, again, h.download_via_ssh(sshd, again, files), "leaderboard", "instagram_account")
+    assert result.rows == 3000
+
+
+def test_shell_sync_of_a_split_export_publishes_the_whole_mart(ch, s3, pg, files, seeded, monkeypatch):
+    """`stir sync run` (sync_now) with STIR_SYNC_ROWS_PER_FILE below the mart's size: three objects,
+    each downloaded with its size check, COPYed one by one with progress, swapped in as one table."""
+    from stir.sync.cli import sync_now
+
+    monkeypatch.setenv("STIR_SYNC_ROWS_PER_FILE", "1000")
+    monkeypatch.setenv("STIR_S3_ENDPOINT", s3.endpoint)
+    said: list[str] = []
+    steps = sync_now(ch, pg.dsn, mart="mart_leaderboard", table="leaderboard", enrich_name="instagram_account",
+                     progress=said.append)
+    assert [(step, rows) for step, rows, _ in steps][:3] == [("export", 3000), ("download", 3000), ("load+swap", 3000)]
+    assert [m for m in said if m.startswith("copied file")] == [
+        f"copied file {n}/3 (1000 rows, {1000 * n} so far)" for n in (1, 2, 3)]
+    assert h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS) == h.pg_digest(pg, "leaderboard", MART_COLUMNS)
+
+
+def test_truncated_part_of_a_split_export_is_refused(ch, s3, sshd, pg, files, seeded):
+    sync(ch, s3, sshd, pg, files)
+    before = h.oid_and_count(pg, "leaderboard")
+    info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", "typed", "instagram_account",
+                         rows_per_file=1000)
+    paths = h.download_via_ssh(sshd, info, files)
+    lines = open(paths[1], "rb").read().split(b"\n")
+    open(paths[1], "wb").write(b"\n".join(lines[: len(lines) // 2]) + b"\n")
+    with pytest.raises(Exception, match="snapshot has 3000"):
+        h.load_file(pg, info, paths, "leaderboard", "instagram_account")
+    assert h.oid_and_count(pg, "leaderboard") == before
 
 
 def test_truncated_gzip_export_is_refused(ch, s3, sshd, pg, files, seeded):
@@ -74,7 +146,7 @@ def test_truncated_gzip_export_is_refused(ch, s3, sshd, pg, files, seeded):
     before = h.oid_and_count(pg, "leaderboard")
     info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", "typed", "instagram_account",
                          compression="gzip")
-    path = h.download_via_ssh(sshd, info, files)
+    (path,) = h.download_via_ssh(sshd, info, files)
     data = open(path, "rb").read()
     open(path, "wb").write(data[: len(data) // 2])
     with pytest.raises(Exception, match="missing data|gzip -dc|snapshot has"):
@@ -87,7 +159,7 @@ def test_truncated_export_is_refused(ch, s3, sshd, pg, files, seeded):
     before = h.oid_and_count(pg, "leaderboard")
     for fmt in ("typed", "json"):
         info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", fmt, "instagram_account")
-        path = h.download_via_ssh(sshd, info, files)
+        (path,) = h.download_via_ssh(sshd, info, files)
         data = open(path, "rb").read()
         lines = data.split(b"\n")
         cuts = {"line boundary": b"\n".join(lines[: len(lines) * 2 // 5]) + b"\n",

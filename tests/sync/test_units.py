@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from stir.sync import chtypes, export, pgmeta, rollback, swap
@@ -54,6 +56,43 @@ def test_export_sql_hides_nothing_but_redacts_secrets():
     assert "toJSONString(m)" in sql and "s3_truncate_on_insert=1" in sql and "WHERE m != map()" in sql
     assert "'s3cr\\'et'" in sql
     assert "s3cr" not in target.redact(sql) and "AKID" not in target.redact(sql)
+
+
+def test_big_exports_are_split_into_numbered_parts():
+    assert [export.file_count(n, 1000) for n in (None, 0, 1, 1000, 1001, 10**9)] == [1, 1, 1, 1, 2, export.MAX_FILES]
+    assert export.file_count(10**9, 0) == 1
+    assert export.part_key("p/t/run.x.tsv", "typed", export.PART) == "p/t/run.x.{_partition_id}.tsv"
+    assert export.part_key("p/t/run.json.gz", "json", "ab-{0..3}") == "p/t/run.ab-{0..3}.json.gz"
+    with pytest.raises(ValueError, match="does not end with"):
+        export.part_key("p/t/run.tsv", "json", "1")
+    target = export.S3Target("b", export.part_key("k/x.tsv", "typed", export.PART), "AKID", "s", "http://h:1")
+    cols = [export.Column("a", "text", "String")]
+    sql = export.export_sql(target, "mart_x", cols, "typed", files=4)
+    assert "x.{_partition_id}.tsv" in sql and "PARTITION BY rowNumberInAllBlocks() % 4 SELECT" in sql
+    assert "max_partitions_per_insert_block=4" in sql
+    assert "PARTITION BY" not in export.export_sql(target, "mart_x", cols, "typed")
+
+
+def test_download_command_fetches_every_part():
+    from stir.sync import settings, tasks
+
+    s = settings.current()
+    keys, paths = ["p/t/r.a-0.tsv", "p/t/r.a-1.tsv"], ["/d/t/r.a-0.tsv", "/d/t/r.a-1.tsv"]
+    cmd = tasks.download_command(s, "bkt", keys, paths)
+    assert cmd.count("--key ") == 2 and cmd.index("r.a-0.tsv --dest /d/t/r.a-0.tsv") < cmd.index("a-1.tsv --dest")
+    aws = tasks.download_command(dataclasses.replace(s, downloader="aws"), "bkt", keys, paths)
+    assert aws.count("aws s3 cp") == 2 and "mv /d/t/r.a-1.tsv.part /d/t/r.a-1.tsv" in aws
+    with pytest.raises(ValueError, match="2 objects for 1 files"):
+        tasks.download_command(s, "bkt", keys, paths[:1])
+    assert tasks.local_paths(dataclasses.replace(s, local_dir="/d/"), "t", keys) == paths
+
+
+def test_fetch_wants_one_dest_per_key(capsys):
+    from stir.sync import fetch
+
+    with pytest.raises(SystemExit):
+        fetch.main(["--bucket", "b", "--key", "k1", "--key", "k2", "--dest", "/tmp/x"])
+    assert "2 --key for 1 --dest" in capsys.readouterr().err
 
 
 def test_index_definitions_are_recreated_and_matched_by_shape():
