@@ -40,10 +40,25 @@ class Ports:
 PORTS = Ports()
 HOST = _env("STIR_HOST", "127.0.0.1")
 
-# The embedded stack's ClickHouse is authenticated: this well-known local password (like
-# the moto S3 keys, loopback only) unless STIR_CH_USER / STIR_CH_PASSWORD say otherwise.
+# The embedded stack's ClickHouse is authenticated: unless STIR_CH_USER / STIR_CH_PASSWORD
+# say otherwise, with a secret generated once per $STIR_HOME (never one written in the code).
 DEFAULT_CH_USER = "default"
-DEFAULT_CH_PASSWORD = "stir-local"
+_LOCAL_SECRET = "local-secret"
+
+
+def local_secret() -> str:
+    """The embedded stack's own secret: $STIR_HOME/local-secret (0600), made on first use."""
+    path = stir_home() / _LOCAL_SECRET
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_urlsafe(24).encode())
+        finally:
+            os.close(fd)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def ch_user() -> str:
@@ -51,7 +66,8 @@ def ch_user() -> str:
 
 
 def ch_password() -> str:
-    return os.environ.get("STIR_CH_PASSWORD", DEFAULT_CH_PASSWORD)
+    password = os.environ.get("STIR_CH_PASSWORD")
+    return local_secret() if password is None else password
 
 # Names kept from the original so its operators recognise them.
 CLICKHOUSE_CONN_ID = "clickhouse_gcc"
@@ -69,10 +85,9 @@ DBT_SCHEMA = "dbt"  # ClickHouse database the marts live in, as in the original 
 
 
 # S3: the staging bucket's endpoint and keys. Unset, they are the embedded stack's loopback
-# moto and its stand-in keys (not credentials: moto accepts any); production sets STIR_S3_*.
+# moto, its access key name and the stack's generated secret; production sets STIR_S3_*.
 S3_REGION = _env("STIR_S3_REGION", "ap-south-1")
 DEFAULT_S3_ACCESS_KEY = "stir"
-DEFAULT_S3_SECRET_KEY = "stir-local"
 
 
 def s3_endpoint() -> str:
@@ -84,4 +99,5 @@ def s3_access_key() -> str:
 
 
 def s3_secret_key() -> str:
-    return os.environ.get("STIR_S3_SECRET_KEY", DEFAULT_S3_SECRET_KEY)
+    key = os.environ.get("STIR_S3_SECRET_KEY")
+    return local_secret() if key is None else key

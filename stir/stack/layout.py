@@ -13,7 +13,6 @@ from stir import config
 # webhook sink any token. Real servers take theirs from AIRFLOW_CONN_* (docker-compose).
 from stir.config import (  # noqa: E402,F401  the S3 stand-ins live with the product's config
     DEFAULT_S3_ACCESS_KEY,
-    DEFAULT_S3_SECRET_KEY,
     S3_REGION,
     s3_access_key,
     s3_secret_key,

@@ -139,9 +139,7 @@ def source_relation(mart: str, engine: str | None, database: str = "dbt") -> str
 
 
 def table_engine(client, mart: str, database: str = "dbt") -> str:
-    rows = client.query("SELECT engine FROM system.tables WHERE database = {db:String} AND name = {t:String}",
-                        parameters={"db": database, "t": mart}).result_rows
-    return rows[0][0] if rows else ""
+    return _table_meta(client, mart, database)[0]
 
 
 def select_sql(mart: str, columns: list[Column], fmt: str, where: str | None, database: str = "dbt",
@@ -179,32 +177,34 @@ def describe(client, mart: str, database: str = "dbt") -> dict[str, str]:
     return {row[0]: row[1] for row in rows}
 
 
-def total_rows(client, mart: str, database: str = "dbt") -> int | None:
-    """The mart's stored rows before FINAL (an upper bound of what it exports): sizes the split."""
-    rows = client.query("SELECT total_rows FROM system.tables WHERE database = {db:String} AND name = {t:String}",
-                        parameters={"db": database, "t": mart}).result_rows
-    return int(rows[0][0]) if rows and rows[0][0] is not None else None
+def _table_meta(client, mart: str, database: str) -> tuple[str, int | None]:
+    rows = client.query("SELECT engine, total_rows FROM system.tables WHERE database = {db:String} "
+                        "AND name = {t:String}", parameters={"db": database, "t": mart}).result_rows
+    if not rows:
+        return "", None
+    engine, total = rows[0]
+    return engine, None if total is None else int(total)
 
 
 def run(client, target: S3Target, mart: str, columns: list[Column], fmt: str, where: str | None = None,
         database: str = "dbt", rows_per_file: int = 0) -> list[tuple[str, int]]:
-    """Export and return (key, rows) per object written, in part order. SQL carrying
-    credentials is never logged."""
-    files = file_count(total_rows(client, mart, database), rows_per_file)
-    engine = table_engine(client, mart, database)
-    if files == 1:
-        client.command(export_sql(target, mart, columns, fmt, where, database, engine))
-        counted = client.query(count_sql(target)).result_rows
-        return [(target.key, int(counted[0][1]) if counted else 0)]
-    # A fresh token per attempt: parts a retried or re-split attempt left behind never match.
-    attempt = secrets.token_hex(4)
-    client.command(export_sql(target.with_key(part_key(target.key, fmt, f"{attempt}-{PART}")), mart, columns,
-                              fmt, where, database, engine, files))
-    glob = target.with_key(part_key(target.key, fmt, f"{attempt}-{{0..{files - 1}}}"))
+    """Export and return (key, rows) per object written, in part order. The mart's stored rows
+    before FINAL (an upper bound of what it exports) size the split. SQL carrying credentials is
+    never logged."""
+    engine, total = _table_meta(client, mart, database)
+    files = file_count(total, rows_per_file)
+    written = counted = target
+    if files > 1:
+        # A fresh token per attempt: parts a retried or re-split attempt left behind never match.
+        attempt = secrets.token_hex(4)
+        written = target.with_key(part_key(target.key, fmt, f"{attempt}-{PART}"))
+        counted = target.with_key(part_key(target.key, fmt, f"{attempt}-{{0..{files - 1}}}"))
+    client.command(export_sql(written, mart, columns, fmt, where, database, engine, files))
     folder = posixpath.dirname(target.key)
-    parts = {posixpath.join(folder, name): int(n) for name, n in client.query(count_sql(glob)).result_rows}
-    return sorted(parts.items(), key=lambda kv: _part_number(kv[0]))
+    parts = [(posixpath.join(folder, name), int(n)) for name, n in client.query(count_sql(counted)).result_rows]
+    return sorted(parts, key=lambda part: _part_number(part[0]))
 
 
 def _part_number(key: str) -> int:
-    return int(re.search(r"-(\d+)\.[a-z]+(\.gz)?$", key).group(1))
+    match = re.search(r"-(\d+)\.[a-z]+(\.gz)?$", key)
+    return int(match.group(1)) if match else 0

@@ -24,7 +24,6 @@ import psutil
 import psycopg2
 import pytest
 
-from stir import config
 from stir.stack.process import wait_until
 
 from .helpers import status, stir
@@ -155,8 +154,7 @@ def test_scrape_request_lands_in_clickhouse(running_stack):
     answer = json.loads(raw)
     assert answer["status"] == "ACCEPTED"
     client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"),
-                                           username=env.get("STIR_CH_USER") or config.DEFAULT_CH_USER,
-                                           password=env.get("STIR_CH_PASSWORD", config.DEFAULT_CH_PASSWORD))
+                                           username=exported["STIR_CH_USER"], password=exported["STIR_CH_PASSWORD"])
     rows = client.query(
         "SELECT flow, platform, JSONExtractString(params, 'shortcode'), source, "
         "dateDiff('second', event_timestamp, now64(3)) FROM _e.scrape_request_log_events "
@@ -248,8 +246,7 @@ def test_airflow_dags_test_runs_on_the_stack(running_stack, tmp_path):
     import_dir = Path(airflow_env["STIR_PG_IMPORT_DIR"])
     assert (import_dir / "probe.txt").read_text().strip() == "1"
     client = clickhouse_connect.get_client(host="127.0.0.1", port=_port(env, "STIR_CH_PORT"),
-                                           username=env.get("STIR_CH_USER") or config.DEFAULT_CH_USER,
-                                           password=env.get("STIR_CH_PASSWORD", config.DEFAULT_CH_PASSWORD))
+                                           username=exported["STIR_CH_USER"], password=exported["STIR_CH_PASSWORD"])
     assert client.command("SELECT count() FROM _e.scrape_request_log_events WHERE source = 'stack_probe'") >= 1
 
 
