@@ -327,12 +327,16 @@ def exponent(t1: float | None, t2: float | None, n1: float, n2: float) -> str:
 
 def report(console: Console, runs: list[dict]) -> None:
     def row_for(label, pick):
-        cells, exps = [], []
+        cells, exps, cells_values = [], [], []
         for i, run in enumerate(runs):
-            value = pick(run)
+            try:
+                value = pick(run)
+            except KeyError:  # a phase this run skipped (--cycles 0: no delta, no steady runs)
+                value = None
+            cells_values.append(value)
             cells.append("-" if value is None else f"{value:,.1f}" if isinstance(value, float) else f"{value:,}")
             if i:
-                exps.append(exponent(pick(runs[i - 1]), value, runs[i - 1]["generate"]["rows"], run["generate"]["rows"]))
+                exps.append(exponent(cells_values[i - 1], value, runs[i - 1]["generate"]["rows"], run["generate"]["rows"]))
         return [label, *cells, *exps]
 
     table = Table(title="scale: seconds (exponent = log time ratio / log source-row ratio; 1.0 linear)")
@@ -406,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
                              "a size whose whole build does not fit the time at hand; steady runs need --tiers to match")
     parser.add_argument("--cycles", type=int, default=1,
                         help="delta + steady-state runs of every tier, repeated (default 1): a steady run must "
-                             "not grow from one cycle to the next")
+                             "not grow from one cycle to the next; 0: only the first build (and --syncs)")
     parser.add_argument("--sync-tables", default="",
                         help="with --syncs, only these served tables (comma-separated, e.g. instagram_post)")
     parser.add_argument("--syncs", action="store_true",
@@ -419,8 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(tiers) - {t.tag for t in TIERS}
     if unknown:
         parser.error(f"--tiers: unknown tier(s) {', '.join(sorted(unknown))}")
-    if args.cycles < 1:
-        parser.error(f"--cycles must be at least 1; got {args.cycles}")
+    if args.cycles < 0:
+        parser.error(f"--cycles must be 0 or more; got {args.cycles}")
     sync_tables = tuple(t for t in args.sync_tables.split(",") if t)
     from bench.scale_syncs import SYNCS
 

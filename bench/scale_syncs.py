@@ -8,9 +8,11 @@ PostgreSQL's table and index sizes. instagram_account goes first: leaderboard is
 enriched from it, as in production. Exports are gzip (STIR_SYNC_COMPRESSION): moto joins a
 multipart upload's parts in memory, and the plain 1M leaderboard export (39.6 GB of TSV)
 took it past the machine's 24 GB; a mart over STIR_SYNC_ROWS_PER_FILE rows is exported as
-several objects (the 50M-row instagram_post). The leaderboard goes to leaderboard_staging with that
-DAG's 3-month window (sync_leaderboard_staging): all 18 months of a 1M-creator leaderboard
-(20M rows, ~1.7 kB each in PostgreSQL) do not fit this machine's disk beside the build.
+several objects (the 50M-row instagram_post and the 20M-row leaderboard). The leaderboard is
+synced whole, as sync_leaderboard_prod does (18 months, enriched from instagram_account): at
+1M creators that is ~40 GB in PostgreSQL plus the export's files, so the disk must hold it
+beside the ClickHouse data dir. Each sync's S3 objects and downloaded files are removed once
+it is measured, so one sync's files never crowd out the next.
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ from stir.sync.cli import sync_now
 # (mart, served table, enrichment, where): the original's heaviest syncs
 SYNCS = (
     ("mart_instagram_account", "instagram_account", None, None),
-    ("mart_leaderboard", "leaderboard_staging", "instagram_account",
-     "month >= toStartOfMonth(now()) - INTERVAL 3 MONTH"),
+    ("mart_leaderboard", "leaderboard", "instagram_account", None),
     ("mart_instagram_post", "instagram_post", None, None),
 )
 PG_ADMIN = dict(host=config.HOST, port=int(os.environ.get("STIR_PG_PORT", "5432")), user="postgres")
@@ -71,6 +72,17 @@ def _export_objects(endpoint: str, table: str) -> tuple[int, int]:
     return len(contents), round(sum(o["Size"] for o in contents) / 2**20)
 
 
+def _remove_files(endpoint: str, table: str, files: Path) -> None:
+    """A measured sync's S3 objects and downloaded files: the next sync needs the disk."""
+    s3 = s3client.client(endpoint)
+    listing = s3.list_objects_v2(Bucket=config.S3_BUCKET, Prefix=f"{config.S3_PREFIX}/{table}/")
+    for obj in listing.get("Contents", []):
+        s3.delete_object(Bucket=config.S3_BUCKET, Key=obj["Key"])
+    for path in (files / table).glob("*"):  # <STIR_SYNC_LOCAL_DIR>/<table>/<object>
+        if path.is_file():
+            path.unlink()
+
+
 def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset(),
               only: tuple[str, ...] = ()) -> Iterator[tuple[str, dict]]:
     """Each sync of SYNCS in turn (or only the tables in `only`), except the tables in `done`
@@ -104,6 +116,7 @@ def run_syncs(server, work: Path, console, done: frozenset[str] = frozenset(),
                               f"{result['steps']}, export {objects} object(s) {export_mb} MB gzip, "
                               f"PostgreSQL {result['total_mb']} MB "
                               f"({result['indexes_mb']} MB in {result['indexes']} indexes)")
+                _remove_files(endpoint, table, files)
                 yield table, result
     finally:
         ch.close()

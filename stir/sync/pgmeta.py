@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stir.sync.names import qi, qn
+from stir.sync.names import qi, ql, qn
 
 _INDEXDEF = re.compile(r'^CREATE (UNIQUE )?INDEX ("(?:[^"]|"")+"|\S+) ON (ONLY )?((?:"(?:[^"]|"")+"|[^\s."]+)\.'
                        r'(?:"(?:[^"]|"")+"|[^\s"]+)) (USING .*)$', re.S)
@@ -46,6 +46,18 @@ def columns(cur, rel_oid: int) -> list[tuple[str, str]]:
     cur.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
                 "WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (rel_oid,))
     return [(r[0], r[1]) for r in cur.fetchall()]
+
+
+def storage_options(cur, rel_oid: int) -> str:
+    """The table's storage parameters (fillfactor, autovacuum_*, toast.*) as a `WITH (...)` clause,
+    or '': CREATE TABLE ... (LIKE ...) does not copy them, so without this every swap would
+    quietly drop a DBA's tuning of the live table."""
+    cur.execute("SELECT c.reloptions, t.reloptions FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
+                "WHERE c.oid = %s", (rel_oid,))
+    own, toast = cur.fetchone()
+    options = [*(own or []), *(f"toast.{o}" for o in toast or [])]
+    items = [f"{key}={ql(value)}" for key, value in (o.split("=", 1) for o in options)]
+    return f" WITH ({', '.join(items)})" if items else ""
 
 
 def indexes(cur, rel_oid: int) -> list[Index]:

@@ -93,6 +93,42 @@ def test_split_export_syncs_the_same_rows(ch, s3, sshd, pg, files, seeded, fmt, 
     assert h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS) == h.pg_digest(pg, "leaderboard", MART_COLUMNS)
 
 
+@pytest.mark.parametrize(("fmt", "temp"), [("typed", "_stir_in"), ("json", "_stir_json")])
+def test_enriched_split_load_holds_one_file_at_a_time(ch, s3, sshd, pg, files, seeded, fmt, temp):
+    """An enriched or JSON load goes through its temp table file by file: after each file the temp
+    table is empty on disk again, so the transaction holds the snapshot once plus one file (the 1M
+    leaderboard did not fit a disk holding it twice), and the result is the one-shot load's."""
+    from stir.sync import load, settings
+    from stir.sync.names import TableNames
+
+    info = h.export_mart(ch, s3, pg, "mart_leaderboard", "leaderboard", fmt, "instagram_account",
+                         rows_per_file=1000)
+    paths = h.download_via_ssh(sshd, info, files)
+    conn = pg.connect()
+    seen = []
+
+    def progress(message: str) -> None:
+        if message.startswith("loaded file"):
+            with conn.cursor() as cur:  # the load's own session, between its statements
+                cur.execute(f"SELECT pg_relation_size('{temp}'), count(*) FROM {temp}")
+                seen.append((message, cur.fetchone()))
+
+    request = load.LoadRequest(TableNames.parse("leaderboard"), tuple(paths), fmt, list(info["columns"]),
+                               info["rows"], "instagram_account", 0.5, False)
+    try:
+        result = load.sync_table(conn, request, settings.current(), progress)
+    finally:
+        conn.close()
+    assert seen == [(f"loaded file {n}/3 (1000 rows, {1000 * n} so far)", (0, 0)) for n in (1, 2, 3)]
+    assert result.rows == 3000
+    assert h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS) == h.pg_digest(pg, "leaderboard", MART_COLUMNS)
+    # every file's rows were joined: each Instagram row with an account row is enriched, no other
+    expected = pg.scalar("SELECT count(*) FROM leaderboard l WHERE profile_platform = 'IA' AND EXISTS "
+                         "(SELECT 1 FROM instagram_account a WHERE a.ig_id = l.platform_id)")
+    assert expected == 1000  # odd pids of the Instagram two thirds
+    assert pg.scalar("SELECT count(platform_profile_id) FROM leaderboard") == expected
+
+
 def test_split_export_of_a_retried_run_counts_only_its_own_parts(ch, s3, sshd, pg, files, seeded):
     """A retry writes the same run's key again, split differently: the earlier attempt's parts stay
     in S3 but are neither counted nor fetched, so nothing is loaded twice."""
@@ -123,8 +159,8 @@ def test_shell_sync_of_a_split_export_publishes_the_whole_mart(ch, s3, pg, files
     steps = sync_now(ch, pg.dsn, mart="mart_leaderboard", table="leaderboard", enrich_name="instagram_account",
                      progress=said.append)
     assert [(step, rows) for step, rows, _ in steps][:3] == [("export", 3000), ("download", 3000), ("load+swap", 3000)]
-    assert [m for m in said if m.startswith("copied file")] == [
-        f"copied file {n}/3 (1000 rows, {1000 * n} so far)" for n in (1, 2, 3)]
+    assert [m for m in said if m.startswith("loaded file")] == [
+        f"loaded file {n}/3 (1000 rows, {1000 * n} so far)" for n in (1, 2, 3)]
     assert h.ch_digest(ch, "mart_leaderboard", MART_COLUMNS) == h.pg_digest(pg, "leaderboard", MART_COLUMNS)
 
 

@@ -95,6 +95,20 @@ def test_view_grant_comment_follow_and_rollback_restores(probe, files):
     assert indexes == {"probe_pkey", "probe_version_idx"}
 
 
+def test_storage_parameters_survive_the_swap(probe, files):
+    """fillfactor / autovacuum settings (also the TOAST table's) live on the table's OID; LIKE does
+    not copy them, so the staging table is created WITH the live table's."""
+    probe.execute("ALTER TABLE probe SET (fillfactor = 80, autovacuum_vacuum_scale_factor = 0.01, "
+                  "toast.autovacuum_enabled = false)")
+    oid_v0 = probe.scalar("SELECT 'probe'::regclass::oid")
+    sync_probe(probe, *snapshot(files, 1))
+    assert probe.scalar("SELECT 'probe'::regclass::oid") != oid_v0
+    assert probe.scalar("SELECT reloptions FROM pg_class WHERE oid = 'probe'::regclass") == [
+        "fillfactor=80", "autovacuum_vacuum_scale_factor=0.01"]
+    assert probe.scalar("SELECT t.reloptions FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid "
+                        "WHERE c.oid = 'probe'::regclass") == ["autovacuum_enabled=false"]
+
+
 def test_long_reader_makes_swap_retry_without_blocking_other_readers(probe, files):
     path, n = snapshot(files, 3)
     reader = probe.connect(autocommit=False)
