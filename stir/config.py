@@ -43,12 +43,11 @@ HOST = _env("STIR_HOST", "127.0.0.1")
 # The embedded stack's ClickHouse is authenticated: unless STIR_CH_USER / STIR_CH_PASSWORD
 # say otherwise, with a secret generated once per $STIR_HOME (never one written in the code).
 DEFAULT_CH_USER = "default"
-_LOCAL_SECRET = "local-secret"
 
 
 def local_secret() -> str:
     """The embedded stack's own secret: $STIR_HOME/local-secret (0600), made on first use."""
-    path = stir_home() / _LOCAL_SECRET
+    path = stir_home() / "local-secret"
     if not path.exists():
         import secrets
 
@@ -85,9 +84,17 @@ DBT_SCHEMA = "dbt"  # ClickHouse database the marts live in, as in the original 
 
 
 # S3: the staging bucket's endpoint and keys. Unset, they are the embedded stack's loopback
-# moto, its access key name and the stack's generated secret; production sets STIR_S3_*.
+# moto and names derived from the stack's generated secret; production sets STIR_S3_*.
 S3_REGION = _env("STIR_S3_REGION", "ap-south-1")
-DEFAULT_S3_ACCESS_KEY = "stir"
+
+
+def local_name(purpose: str) -> str:
+    """A stable per-stack identifier for a loopback stand-in (S3 access key id, Slack sink
+    path): a digest of the stack's secret, so no key-shaped value is written in the code and
+    the secret itself never travels in a field that is logged or shown."""
+    import hashlib
+
+    return hashlib.sha256(f"{purpose}:{local_secret()}".encode()).hexdigest()[:16]
 
 
 def s3_endpoint() -> str:
@@ -95,7 +102,8 @@ def s3_endpoint() -> str:
 
 
 def s3_access_key() -> str:
-    return os.environ.get("STIR_S3_ACCESS_KEY", DEFAULT_S3_ACCESS_KEY)
+    key_id = os.environ.get("STIR_S3_ACCESS_KEY")
+    return local_name("s3-access-key-id") if key_id is None else key_id
 
 
 def s3_secret_key() -> str:

@@ -9,16 +9,16 @@ from pathlib import Path
 
 from stir import config
 
-# Loopback-only stand-ins, not secrets: moto accepts any key pair and the sidecar's
-# webhook sink any token. Real servers take theirs from AIRFLOW_CONN_* (docker-compose).
+# Loopback-only stand-ins: moto accepts any key pair and the sidecar's webhook sink any
+# path; both derive from the stack's generated secret. Real servers take theirs from
+# AIRFLOW_CONN_* (docker-compose).
 from stir.config import (  # noqa: E402,F401  the S3 stand-ins live with the product's config
-    DEFAULT_S3_ACCESS_KEY,
     S3_REGION,
+    local_name,
     s3_access_key,
     s3_secret_key,
 )
 
-DEFAULT_SLACK_WEBHOOK_PATH = "T0STIR/B0STIR/local-sink"
 # Start order; `down` goes in reverse.
 COMPONENT_NAMES = ("clickhouse", "s3", "postgres", "sshd", "sidecar")
 
@@ -110,7 +110,8 @@ class Layout:
 
 
 def slack_webhook_path() -> str:
-    return os.environ.get("STIR_SLACK_WEBHOOK_TOKEN", DEFAULT_SLACK_WEBHOOK_PATH)
+    path = os.environ.get("STIR_SLACK_WEBHOOK_TOKEN")
+    return f"local-sink/{local_name('slack-webhook')}" if path is None else path
 
 
 def s3_endpoint() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -77,6 +78,20 @@ def test_aws_connection_points_at_moto(airflow_env):
     raw = json.loads(airflow_env["AIRFLOW_CONN_AWS_GCC"])
     assert raw["extra"]["endpoint_url"] == airflow_env["STIR_S3_ENDPOINT"]
     assert raw["login"] == airflow_env["STIR_S3_ACCESS_KEY"]
+
+
+def test_stand_in_credentials_come_from_the_stacks_generated_secret(exported):
+    """No key-shaped value is written in the code: the S3 key pair and the Slack sink path of
+    a fresh STIR_HOME derive from its generated local-secret; another home gets others."""
+    env, exports = exported
+    secret = (Path(env["STIR_HOME"]) / "local-secret").read_text().strip()
+    assert len(secret) >= 24 and exports["STIR_S3_SECRET_KEY"] == exports["STIR_CH_PASSWORD"] == secret
+    key_id = exports["STIR_S3_ACCESS_KEY"]
+    slack = json.loads(exports["AIRFLOW_CONN_SLACK_FAILURE"])["password"]
+    assert len(key_id) == 16 and secret not in key_id and secret not in slack
+    assert slack.startswith("local-sink/") and key_id not in slack
+    other = parse_exports(stir(stack_env(fresh_home("env-other")), "stack", "env").stdout)
+    assert other["STIR_S3_ACCESS_KEY"] != key_id and other["STIR_CH_PASSWORD"] != secret
 
 
 def test_airflow_settings(airflow_env):
