@@ -162,27 +162,28 @@ def fill(cur, names: TableNames, staging: str, req: LoadRequest, live_oid: int,
     # table never holds more than one file. TRUNCATE of a table created in this transaction
     # empties it in place, giving the disk back at once (the 1M leaderboard's 20M rows would
     # otherwise sit on disk twice until COMMIT).
-    inserted = 0
-    for n, path in enumerate(req.paths, 1):
-        cur.execute(f"{copy_into} FROM {copy_source(path)} {options}")
+    def insert_then_truncate() -> int:
         cur.execute(insert)
         rows = cur.rowcount
-        inserted += rows
         cur.execute(f"TRUNCATE {temp}")
-        if progress and len(req.paths) > 1:
-            progress(f"loaded file {n}/{len(req.paths)} ({rows} rows, {inserted} so far)")
-    return inserted
+        return rows
+
+    return _copy_all(cur, req, progress, copy_into, options, then=insert_then_truncate)
 
 
-def _copy_all(cur, req: LoadRequest, progress: Callable[[str], None] | None, copy_into: str, options: str) -> int:
-    """One COPY per file of the export, all in the caller's transaction."""
-    copied = 0
+def _copy_all(cur, req: LoadRequest, progress: Callable[[str], None] | None, copy_into: str, options: str,
+              then: Callable[[], int] | None = None) -> int:
+    """One COPY per file of the export, all in the caller's transaction; `then` (if any) moves
+    each file's rows on and returns how many reached the staging table."""
+    total = 0
     for n, path in enumerate(req.paths, 1):
         cur.execute(f"{copy_into} FROM {copy_source(path)} {options}")
-        copied += cur.rowcount
+        rows = cur.rowcount if then is None else then()
+        total += rows
         if progress and len(req.paths) > 1:
-            progress(f"copied file {n}/{len(req.paths)} ({cur.rowcount} rows, {copied} so far)")
-    return copied
+            verb = "copied" if then is None else "loaded"
+            progress(f"{verb} file {n}/{len(req.paths)} ({rows} rows, {total} so far)")
+    return total
 
 
 def _build_indexes(cur, names: TableNames, staging: str, uniq: str, live_oid: int) -> list[tuple[str, str]]:
